@@ -1,0 +1,165 @@
+using System.Collections.Immutable;
+using ConfigLint.Semantics;
+using ConfigLint.Semantics.Compose;
+using ConfigLint.Semantics.Tor;
+using ConfigLint.Syntax;
+
+namespace ConfigLint.Analysis;
+
+/// <summary>A rule: a stateless class holding its descriptor and its checks. Found by the build, not by a list.</summary>
+public interface IRule
+{
+    RuleDescriptor Descriptor { get; }
+
+    /// <summary>Registers the rule's callbacks (syntax kinds, options, files, model events).</summary>
+    void Initialize(AnalysisContext context);
+}
+
+/// <summary>Registration surface for rules (Roslyn's Register*Action).</summary>
+public sealed class AnalysisContext
+{
+    internal AnalysisContext(IRule rule) => Rule = rule;
+
+    internal IRule Rule { get; }
+
+    internal List<(SyntaxKind Kind, Action<SyntaxNodeContext> Action)> SyntaxActions { get; } = [];
+
+    internal List<(ImmutableHashSet<string> Options, Action<TorLineContext> Action)> TorLineActions { get; } = [];
+
+    internal List<Action<TorConfigContext>> TorConfigActions { get; } = [];
+
+    internal List<Action<ComposeServiceContext>> ComposeServiceActions { get; } = [];
+
+    internal List<Action<ComposeProjectContext>> ComposeProjectActions { get; } = [];
+
+    internal List<(Language Language, Action<SyntaxTreeContext> Action)> TreeActions { get; } = [];
+
+    internal List<Action<DeploymentContext>> DeploymentActions { get; } = [];
+
+    /// <summary>Called for every syntax node of a kind, in every file of its language.</summary>
+    public void RegisterSyntaxNodeAction(Action<SyntaxNodeContext> action, SyntaxKind kind) => SyntaxActions.Add((kind, action));
+
+    /// <summary>Called for every effective line of the given tor options (canonical names; aliases and any casing match).</summary>
+    public void RegisterTorLineAction(Action<TorLineContext> action, params string[] options) =>
+        TorLineActions.Add((options.ToImmutableHashSet(StringComparer.OrdinalIgnoreCase), action));
+
+    /// <summary>Called once per effective tor configuration (a main torrc with its includes).</summary>
+    public void RegisterTorConfigAction(Action<TorConfigContext> action) => TorConfigActions.Add(action);
+
+    /// <summary>Called once per effective compose service.</summary>
+    public void RegisterComposeServiceAction(Action<ComposeServiceContext> action) => ComposeServiceActions.Add(action);
+
+    /// <summary>Called once per compose project.</summary>
+    public void RegisterComposeProjectAction(Action<ComposeProjectContext> action) => ComposeProjectActions.Add(action);
+
+    /// <summary>Called once per file of a language.</summary>
+    public void RegisterSyntaxTreeAction(Action<SyntaxTreeContext> action, Language language) => TreeActions.Add((language, action));
+
+    /// <summary>Called once for the whole deployment (cross-file rules).</summary>
+    public void RegisterDeploymentAction(Action<DeploymentContext> action) => DeploymentActions.Add(action);
+}
+
+/// <summary>Shared reporting for every callback context.</summary>
+public abstract class RuleContext
+{
+    private readonly Action<Finding> _report;
+
+    private protected RuleContext(RuleDescriptor descriptor, Deployment deployment, Action<Finding> report)
+    {
+        Descriptor = descriptor;
+        Deployment = deployment;
+        _report = report;
+    }
+
+    public RuleDescriptor Descriptor { get; }
+
+    /// <summary>The whole deployment model, for rules that look across files.</summary>
+    public Deployment Deployment { get; }
+
+    /// <summary>Reports a finding of this rule; level and score default to the descriptor's.</summary>
+    public void Report(SourceLocation location, string message, DiagnosticLevel? level = null, double? score = null,
+        IEnumerable<RelatedLocation>? related = null, Fix? fix = null)
+    {
+        if (!message.EndsWith('.'))
+        {
+            throw new ArgumentException($"{Descriptor.Id}: messages are full sentences ending with a period: '{message}'", nameof(message));
+        }
+
+        _report(new Finding(Descriptor, level ?? Descriptor.DefaultLevel, score ?? Descriptor.SecuritySeverity, message, location,
+            related?.ToImmutableArray() ?? [], fix));
+    }
+}
+
+public sealed class SyntaxNodeContext : RuleContext
+{
+    internal SyntaxNodeContext(RuleDescriptor d, Deployment deployment, Action<Finding> r, SyntaxTree tree, SyntaxNode node)
+        : base(d, deployment, r)
+    {
+        Tree = tree;
+        Node = node;
+    }
+
+    public SyntaxTree Tree { get; }
+
+    public SyntaxNode Node { get; }
+}
+
+public sealed class TorLineContext : RuleContext
+{
+    internal TorLineContext(RuleDescriptor d, Deployment deployment, Action<Finding> r, TorConfig config, TorLine line)
+        : base(d, deployment, r)
+    {
+        Config = config;
+        Line = line;
+    }
+
+    public TorConfig Config { get; }
+
+    public TorLine Line { get; }
+}
+
+public sealed class TorConfigContext : RuleContext
+{
+    internal TorConfigContext(RuleDescriptor d, Deployment deployment, Action<Finding> r, TorConfig config)
+        : base(d, deployment, r) => Config = config;
+
+    public TorConfig Config { get; }
+
+    /// <summary>Line 1 of the main torrc: where absence findings go.</summary>
+    public SourceLocation FileStart => new(Config.Main, Config.Main.Text.Lines.Count > 0 ? Config.Main.Text.Lines[0].Span : default);
+
+    /// <summary>The compose service that runs this configuration, when the deployment shows one.</summary>
+    public ComposeService? Service => Deployment.ServiceOf(Config);
+}
+
+public sealed class ComposeServiceContext : RuleContext
+{
+    internal ComposeServiceContext(RuleDescriptor d, Deployment deployment, Action<Finding> r, ComposeService service)
+        : base(d, deployment, r) => Service = service;
+
+    public ComposeService Service { get; }
+}
+
+public sealed class ComposeProjectContext : RuleContext
+{
+    internal ComposeProjectContext(RuleDescriptor d, Deployment deployment, Action<Finding> r, ComposeProject project)
+        : base(d, deployment, r) => Project = project;
+
+    public ComposeProject Project { get; }
+}
+
+public sealed class SyntaxTreeContext : RuleContext
+{
+    internal SyntaxTreeContext(RuleDescriptor d, Deployment deployment, Action<Finding> r, SyntaxTree tree)
+        : base(d, deployment, r) => Tree = tree;
+
+    public SyntaxTree Tree { get; }
+}
+
+public sealed class DeploymentContext : RuleContext
+{
+    internal DeploymentContext(RuleDescriptor d, Deployment deployment, Action<Finding> r)
+        : base(d, deployment, r)
+    {
+    }
+}

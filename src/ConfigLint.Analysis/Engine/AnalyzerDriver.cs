@@ -1,0 +1,349 @@
+using System.Collections.Immutable;
+using ConfigLint.Analysis.Suppression;
+using ConfigLint.Semantics;
+using ConfigLint.Semantics.Compose;
+using ConfigLint.Semantics.Tor;
+using ConfigLint.Syntax;
+using ConfigLint.Syntax.Compose;
+using ConfigLint.Syntax.Tor;
+
+namespace ConfigLint.Analysis.Engine;
+
+/// <summary>What to run.</summary>
+public sealed record AnalysisOptions(
+    IReadOnlyList<string> Paths,
+    string CurrentDirectory,
+    IReadOnlyList<string> Select,
+    IReadOnlyList<string> Ignore);
+
+/// <summary>What a run produced: findings in deterministic order, tool errors, the files read.</summary>
+public sealed record AnalysisResult(ImmutableArray<Finding> Findings, ImmutableArray<string> Errors, ImmutableArray<SyntaxTree> Trees, Deployment Deployment);
+
+/// <summary>
+/// The pipeline: discover → parse → bind → analyze → suppress → sort. Rules are stateless; every
+/// callback is dispatched here, and suppressions, selection and ordering are applied here, never by rules.
+/// </summary>
+public sealed class AnalyzerDriver
+{
+    private readonly IReadOnlyList<IRule> _rules;
+
+    public AnalyzerDriver(IEnumerable<IRule> rules) => _rules = rules.ToList();
+
+    public IReadOnlyList<IRule> Rules => _rules;
+
+    /// <summary>All descriptors, built-in first, then rules by ID.</summary>
+    public IEnumerable<RuleDescriptor> Descriptors =>
+        BuiltInDescriptors.All.Concat(_rules.Select(r => r.Descriptor).OrderBy(d => d.Id, StringComparer.Ordinal));
+
+    public AnalysisResult Run(AnalysisOptions options)
+    {
+        var errors = new List<string>();
+        var fullPaths = (options.Paths.Count == 0 ? ["."] : options.Paths)
+            .Select(p => Path.GetFullPath(Path.Combine(options.CurrentDirectory, p))).ToList();
+        var root = CommonRoot(fullPaths);
+        var workspace = new FileSystemWorkspace(root, options.CurrentDirectory);
+        var discovered = FileDiscovery.Discover(fullPaths, workspace, errors);
+        foreach (var explicitFile in fullPaths.Where(File.Exists))
+        {
+            if (!discovered.Any(d => d.FullPath == explicitFile))
+            {
+                errors.Add($"'{workspace.DisplayPath(explicitFile)}' is not a torrc, squid.conf, nginx conf, Dockerfile or compose file ConfigLint recognises.");
+            }
+        }
+
+        // Parse every discovered file (includes are parsed on demand by the binders).
+        var trees = new List<SyntaxTree>();
+        foreach (var file in discovered)
+        {
+            if (workspace.GetTree(file.FullPath, file.Language, out _) is { } tree)
+            {
+                trees.Add(tree);
+            }
+        }
+
+        var torConfigs = BindTor(trees.Where(t => t.Language == Language.Tor && t is not UnparsedTree).ToList(), workspace);
+        var projects = BindCompose(trees.OfType<YamlSyntaxTree>().Where(t => t.Language == Language.Compose).ToList(), workspace);
+        var deployment = new Deployment([.. workspace.Trees.OrderBy(t => t.Path, StringComparer.Ordinal)], torConfigs, projects, workspace);
+
+        var findings = new List<Finding>();
+        var selected = _rules.Where(r => IsSelected(r.Descriptor, options)).ToList();
+        foreach (var rule in selected)
+        {
+            try
+            {
+                RunRule(rule, deployment, findings);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                errors.Add($"rule {rule.Descriptor.Id} failed: {ex.GetType().Name}: {ex.Message}");
+            }
+        }
+
+        AddBuiltIns(deployment, torConfigs, findings);
+        errors.AddRange(workspace.ReadErrors.OrderBy(e => e, StringComparer.Ordinal));
+
+        var visible = findings.Where(f => IsSelected(f.Descriptor, options)).ToList();
+        visible = ApplySuppressions(deployment.Trees, visible, options);
+        var ordered = visible
+            .DistinctBy(f => (f.RuleId, f.Path, f.Location.Span, f.Message))
+            .OrderBy(f => f.Path, StringComparer.Ordinal)
+            .ThenBy(f => f.LineSpan.Start.Line)
+            .ThenBy(f => f.LineSpan.Start.Character)
+            .ThenBy(f => f.RuleId, StringComparer.Ordinal)
+            .ThenBy(f => f.Message, StringComparer.Ordinal)
+            .ToImmutableArray();
+        return new AnalysisResult(ordered, [.. errors.Distinct()], deployment.Trees, deployment);
+    }
+
+    private static string CommonRoot(List<string> paths)
+    {
+        var dirs = paths.Select(p => Directory.Exists(p) ? p : Path.GetDirectoryName(p)!).ToList();
+        var root = dirs[0];
+        foreach (var d in dirs.Skip(1))
+        {
+            while (!(d == root || d.StartsWith(root.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar, StringComparison.Ordinal)))
+            {
+                root = Path.GetDirectoryName(root) ?? Path.GetPathRoot(root)!;
+            }
+        }
+
+        return root;
+    }
+
+    public static bool Matches(RuleDescriptor d, string pattern) =>
+        d.Id.StartsWith(pattern, StringComparison.OrdinalIgnoreCase) || d.Name.Equals(pattern, StringComparison.OrdinalIgnoreCase);
+
+    private static bool IsSelected(RuleDescriptor d, AnalysisOptions options) =>
+        (options.Select.Count == 0 || options.Select.Any(p => Matches(d, p))) && !options.Ignore.Any(p => Matches(d, p));
+
+    private static ImmutableArray<TorConfig> BindTor(List<SyntaxTree> torTrees, FileSystemWorkspace workspace)
+    {
+        // A torrc that another torrc includes is not a configuration of its own.
+        var included = new HashSet<string>(StringComparer.Ordinal);
+        var queue = new Queue<SyntaxTree>(torTrees);
+        var visited = new HashSet<string>(StringComparer.Ordinal);
+        while (queue.Count > 0 && visited.Count < 10_000)
+        {
+            var tree = queue.Dequeue();
+            if (!visited.Add(workspace.FullPathOf(tree)))
+            {
+                continue;
+            }
+
+            foreach (var path in TorBinder.DirectIncludes(tree, workspace))
+            {
+                if (path != workspace.FullPathOf(tree))
+                {
+                    included.Add(path);
+                }
+
+                if (workspace.GetTree(path, Language.Tor, out _) is { } child)
+                {
+                    queue.Enqueue(child);
+                }
+            }
+        }
+
+        var roots = torTrees.Where(t => !included.Contains(workspace.FullPathOf(t))).ToList();
+        return [.. roots.Select(r => TorBinder.Bind(r, workspace))];
+    }
+
+    private static readonly string[] MainComposeNames = ["compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"];
+
+    private static ImmutableArray<ComposeProject> BindCompose(List<YamlSyntaxTree> trees, FileSystemWorkspace workspace)
+    {
+        var projects = ImmutableArray.CreateBuilder<ComposeProject>();
+        foreach (var group in trees.GroupBy(t => Path.GetDirectoryName(workspace.FullPathOf(t))!).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            var dir = group.Key;
+            var envText = workspace.ReadText(Path.Combine(dir, ".env"));
+            IReadOnlyDictionary<string, string> env = envText is null ? new Dictionary<string, string>() : Interpolation.ParseDotEnv(envText);
+            var byName = group.ToDictionary(t => Path.GetFileName(workspace.FullPathOf(t)), StringComparer.Ordinal);
+            var used = new HashSet<string>(StringComparer.Ordinal);
+            var main = MainComposeNames.FirstOrDefault(byName.ContainsKey);
+            if (main is not null)
+            {
+                var stem = main.StartsWith("docker-", StringComparison.Ordinal) ? "docker-compose" : "compose";
+                var files = new List<YamlSyntaxTree> { byName[main] };
+                used.Add(main);
+                foreach (var ext in new[] { ".yaml", ".yml" })
+                {
+                    if (byName.TryGetValue($"{stem}.override{ext}", out var ov))
+                    {
+                        files.Add(ov);
+                        used.Add($"{stem}.override{ext}");
+                        break;
+                    }
+                }
+
+                projects.Add(ComposeLoader.Load(dir, files, env));
+            }
+
+            foreach (var (name, tree) in byName.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            {
+                if (!used.Contains(name))
+                {
+                    projects.Add(ComposeLoader.Load(dir, [tree], env));
+                }
+            }
+        }
+
+        return projects.ToImmutable();
+    }
+
+    private static void RunRule(IRule rule, Deployment deployment, List<Finding> findings)
+    {
+        var context = new AnalysisContext(rule);
+        rule.Initialize(context);
+        var d = rule.Descriptor;
+        void Report(Finding f) => findings.Add(f);
+
+        if (context.SyntaxActions.Count > 0 || context.TreeActions.Count > 0)
+        {
+            foreach (var tree in deployment.Trees.Where(t => t is not UnparsedTree))
+            {
+                foreach (var (language, action) in context.TreeActions)
+                {
+                    if (tree.Language == language)
+                    {
+                        action(new SyntaxTreeContext(d, deployment, Report, tree));
+                    }
+                }
+
+                if (context.SyntaxActions.Count > 0)
+                {
+                    foreach (var node in tree.Root.DescendantNodes().Prepend(tree.Root))
+                    {
+                        foreach (var (kind, action) in context.SyntaxActions)
+                        {
+                            if (node.Kind == kind)
+                            {
+                                action(new SyntaxNodeContext(d, deployment, Report, tree, node));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        foreach (var config in deployment.TorConfigs)
+        {
+            foreach (var (options, action) in context.TorLineActions)
+            {
+                foreach (var line in config.Lines)
+                {
+                    if (options.Contains(line.Name) && line.Entry.Option.Status != TorOptionStatus.Unknown)
+                    {
+                        action(new TorLineContext(d, deployment, Report, config, line));
+                    }
+                }
+            }
+
+            foreach (var action in context.TorConfigActions)
+            {
+                action(new TorConfigContext(d, deployment, Report, config));
+            }
+        }
+
+        foreach (var project in deployment.ComposeProjects)
+        {
+            foreach (var action in context.ComposeProjectActions)
+            {
+                action(new ComposeProjectContext(d, deployment, Report, project));
+            }
+
+            foreach (var service in project.Services)
+            {
+                foreach (var action in context.ComposeServiceActions)
+                {
+                    action(new ComposeServiceContext(d, deployment, Report, service));
+                }
+            }
+        }
+
+        foreach (var action in context.DeploymentActions)
+        {
+            action(new DeploymentContext(d, deployment, Report));
+        }
+    }
+
+    private static void AddBuiltIns(Deployment deployment, ImmutableArray<TorConfig> torConfigs, List<Finding> findings)
+    {
+        foreach (var tree in deployment.Trees)
+        {
+            foreach (var diagnostic in tree.Diagnostics)
+            {
+                var descriptor = BuiltInDescriptors.All.First(b => b.Id == diagnostic.Id);
+                findings.Add(new Finding(descriptor, diagnostic.Level, descriptor.SecuritySeverity, diagnostic.Message,
+                    new SourceLocation(tree, diagnostic.Span), [], null));
+            }
+        }
+
+        foreach (var diagnostic in torConfigs.SelectMany(c => c.Diagnostics))
+        {
+            var descriptor = BuiltInDescriptors.All.First(b => b.Id == diagnostic.Id);
+            findings.Add(new Finding(descriptor, diagnostic.Level, descriptor.SecuritySeverity, diagnostic.Message, diagnostic.Location, [], null));
+        }
+    }
+
+    private List<Finding> ApplySuppressions(ImmutableArray<SyntaxTree> trees, List<Finding> findings, AnalysisOptions options)
+    {
+        var result = new List<Finding>();
+        var byTree = findings.GroupBy(f => f.Location.Tree).ToDictionary(g => g.Key, g => g.ToList());
+        var known = Descriptors.ToList();
+        foreach (var tree in trees)
+        {
+            var comments = tree is UnparsedTree ? [] : SuppressionComments.Read(tree);
+            var list = byTree.GetValueOrDefault(tree) ?? [];
+            foreach (var finding in list)
+            {
+                var line = finding.LineSpan.Start.Line;
+                var suppressed = false;
+                foreach (var c in comments)
+                {
+                    if (c.Reason is null || finding.RuleId == "CL0003")
+                    {
+                        continue;
+                    }
+
+                    if ((c.FileWide || c.TargetLine == line) && c.Codes.Any(code => Matches(finding.Descriptor, code)))
+                    {
+                        c.Used = true;
+                        suppressed = true;
+                    }
+                }
+
+                if (!suppressed)
+                {
+                    result.Add(finding);
+                }
+            }
+
+            foreach (var c in comments)
+            {
+                var unknown = c.Codes.Where(code => !known.Any(d => Matches(d, code))).ToList();
+                string? problem = null;
+                if (c.Reason is null)
+                {
+                    problem = "Suppression comment has no reason ('-- why'); it is ignored.";
+                }
+                else if (unknown.Count > 0)
+                {
+                    problem = $"Suppression comment names unknown rule '{unknown[0]}'.";
+                }
+                else if (!c.Used && c.Codes.Any(code => known.Any(d => Matches(d, code) && IsSelected(d, options))))
+                {
+                    problem = $"Suppression comment for '{string.Join(",", c.Codes)}' matches no finding; remove it.";
+                }
+
+                if (problem is not null && IsSelected(BuiltInDescriptors.UnusedSuppression, options))
+                {
+                    result.Add(new Finding(BuiltInDescriptors.UnusedSuppression, BuiltInDescriptors.UnusedSuppression.DefaultLevel,
+                        BuiltInDescriptors.UnusedSuppression.SecuritySeverity, problem, c.Location, [], null));
+                }
+            }
+        }
+
+        return result;
+    }
+}

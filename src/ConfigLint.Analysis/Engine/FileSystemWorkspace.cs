@@ -1,0 +1,214 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using ConfigLint.Semantics;
+using ConfigLint.Syntax;
+using ConfigLint.Syntax.Compose;
+using ConfigLint.Syntax.Tor;
+using Microsoft.CodeAnalysis.Text;
+
+namespace ConfigLint.Analysis.Engine;
+
+/// <summary>A file that could not be analysed at all (binary, invalid UTF-8, too large).</summary>
+public sealed class UnparsedTree : SyntaxTree
+{
+    public UnparsedTree(string path, Language language, SourceText text, ImmutableArray<ParseDiagnostic> diagnostics)
+        : base(path, language, text, new SyntaxNode(SyntaxKind.None, []), diagnostics)
+    {
+    }
+}
+
+/// <summary>
+/// The engine's <see cref="IWorkspace"/>: reads and parses files once, confined to the root. Symlinks are
+/// resolved and refused when they leave the root.
+/// </summary>
+public sealed class FileSystemWorkspace : IWorkspace
+{
+    private readonly ConcurrentDictionary<string, (SyntaxTree? Tree, string? Error)> _trees = new(StringComparer.Ordinal);
+    private readonly Dictionary<SyntaxTree, string> _fullPaths = [];
+    private readonly object _gate = new();
+
+    public FileSystemWorkspace(string root, string currentDirectory)
+    {
+        Root = Path.GetFullPath(root).TrimEnd(Path.DirectorySeparatorChar);
+        if (Root.Length == 0)
+        {
+            Root = Path.DirectorySeparatorChar.ToString();
+        }
+
+        CurrentDirectory = Path.GetFullPath(currentDirectory);
+    }
+
+    public string Root { get; }
+
+    public string CurrentDirectory { get; }
+
+    /// <summary>Files that could not be read at all (tool errors).</summary>
+    public ConcurrentBag<string> ReadErrors { get; } = [];
+
+    public IEnumerable<SyntaxTree> Trees
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _fullPaths.Keys.ToList();
+            }
+        }
+    }
+
+    public bool IsInsideRoot(string fullPath)
+    {
+        var full = Path.GetFullPath(fullPath);
+        if (!IsUnder(full, Root))
+        {
+            return false;
+        }
+
+        // A symlink anywhere on the way must not lead out of the root.
+        var real = RealPath(full);
+        return real is null || IsUnder(real, RealPath(Root) ?? Root);
+    }
+
+    public bool FileExists(string fullPath) => File.Exists(fullPath);
+
+    public bool DirectoryExists(string fullPath) => Directory.Exists(fullPath);
+
+    public IReadOnlyList<string> EnumerateFiles(string directory)
+    {
+        try
+        {
+            return Directory.EnumerateFiles(directory).Where(IsInsideRoot).OrderBy(f => f, StringComparer.Ordinal).ToList();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return [];
+        }
+    }
+
+    public IReadOnlyList<string> EnumerateDirectories(string directory)
+    {
+        try
+        {
+            return Directory.EnumerateDirectories(directory).Where(IsInsideRoot).OrderBy(f => f, StringComparer.Ordinal).ToList();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return [];
+        }
+    }
+
+    public string? ReadText(string fullPath)
+    {
+        if (!IsInsideRoot(fullPath) || !File.Exists(fullPath))
+        {
+            return null;
+        }
+
+        var loaded = SourceLoader.Load(fullPath);
+        return loaded.Ok ? loaded.Text!.ToString() : null;
+    }
+
+    public string FullPathOf(SyntaxTree tree)
+    {
+        lock (_gate)
+        {
+            return _fullPaths[tree];
+        }
+    }
+
+    public SyntaxTree? GetTree(string fullPath, Language language, out string? error)
+    {
+        var full = Path.GetFullPath(fullPath);
+        var result = _trees.GetOrAdd(full + "\0" + language, _ => Load(full, language));
+        error = result.Error;
+        return result.Tree;
+    }
+
+    /// <summary>Path as shown to the user: relative to the current folder, with '/'.</summary>
+    public string DisplayPath(string fullPath)
+    {
+        var relative = Path.GetRelativePath(CurrentDirectory, fullPath);
+        return relative.Replace(Path.DirectorySeparatorChar, '/');
+    }
+
+    private (SyntaxTree? Tree, string? Error) Load(string full, Language language)
+    {
+        if (!IsInsideRoot(full))
+        {
+            return (null, "it is outside the linted folder");
+        }
+
+        if (!File.Exists(full))
+        {
+            return (null, "no such file");
+        }
+
+        var loaded = SourceLoader.Load(full);
+        var display = DisplayPath(full);
+        if (loaded.Unreadable)
+        {
+            ReadErrors.Add($"cannot read '{display}': {loaded.Problem}.");
+            return (null, loaded.Problem);
+        }
+
+        SyntaxTree tree;
+        if (!loaded.Ok)
+        {
+            var at = Math.Min(loaded.ProblemOffset, loaded.Text!.Length);
+            tree = new UnparsedTree(display, language, loaded.Text,
+                [new ParseDiagnostic("CL0001", DiagnosticLevel.Error, char.ToUpperInvariant(loaded.Problem![0]) + loaded.Problem[1..] + ".", new TextSpan(at, 0))]);
+        }
+        else
+        {
+            tree = language switch
+            {
+                Language.Tor => TorParser.Parse(display, loaded.Text!),
+                Language.Compose => YamlParser.Parse(display, loaded.Text!),
+                _ => new UnparsedTree(display, language, loaded.Text!, []),
+            };
+        }
+
+        lock (_gate)
+        {
+            _fullPaths[tree] = full;
+        }
+
+        return (tree, null);
+    }
+
+    private static bool IsUnder(string path, string root) =>
+        path == root || path.StartsWith(root.EndsWith(Path.DirectorySeparatorChar) ? root : root + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+
+    /// <summary>Resolves symlinks component by component (bounded); null when the path does not exist.</summary>
+    internal static string? RealPath(string fullPath)
+    {
+        try
+        {
+            var parts = fullPath.Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries);
+            var current = Path.GetPathRoot(fullPath) ?? "/";
+            var hops = 0;
+            foreach (var part in parts)
+            {
+                current = Path.Combine(current, part);
+                FileSystemInfo info = Directory.Exists(current) ? new DirectoryInfo(current) : new FileInfo(current);
+                while (info.Exists && info.LinkTarget is not null)
+                {
+                    if (++hops > 40)
+                    {
+                        return null;
+                    }
+
+                    var target = info.LinkTarget;
+                    current = Path.GetFullPath(Path.IsPathRooted(target) ? target : Path.Combine(Path.GetDirectoryName(current)!, target));
+                    info = Directory.Exists(current) ? new DirectoryInfo(current) : new FileInfo(current);
+                }
+            }
+
+            return current;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,111 @@
+using ConfigLint.Syntax;
+using ConfigLint.Syntax.Tor;
+
+namespace ConfigLint.Analysis.Engine;
+
+/// <summary>Decides a file's language: by name first (design §6), then by content for ambiguous names.</summary>
+public static class LanguageDetector
+{
+    /// <summary>The language a file name implies, or null when the name says nothing (or is ambiguous).</summary>
+    public static Language? ByName(string path)
+    {
+        var name = Path.GetFileName(path);
+        var lower = name.ToLowerInvariant();
+        var parent = Path.GetFileName(Path.GetDirectoryName(path) ?? string.Empty).ToLowerInvariant();
+
+        if (lower is "torrc" or "torrc-defaults" || lower.StartsWith("torrc.", StringComparison.Ordinal) || lower.EndsWith(".torrc", StringComparison.Ordinal) || parent == "torrc.d")
+        {
+            return Language.Tor;
+        }
+
+        if (lower is "compose.yaml" or "compose.yml" or "docker-compose.yaml" or "docker-compose.yml"
+            || ((lower.StartsWith("compose.", StringComparison.Ordinal) || lower.StartsWith("docker-compose.", StringComparison.Ordinal))
+                && (lower.EndsWith(".yaml", StringComparison.Ordinal) || lower.EndsWith(".yml", StringComparison.Ordinal))))
+        {
+            return Language.Compose;
+        }
+
+        if (lower is "dockerfile" or "containerfile" || lower.StartsWith("dockerfile.", StringComparison.Ordinal)
+            || lower.EndsWith(".dockerfile", StringComparison.Ordinal))
+        {
+            return Language.Dockerfile;
+        }
+
+        if (lower == "squid.conf" || (lower.StartsWith("squid", StringComparison.Ordinal) && lower.EndsWith(".conf", StringComparison.Ordinal)) || lower.EndsWith(".squid.conf", StringComparison.Ordinal))
+        {
+            return Language.Squid;
+        }
+
+        if (lower == "nginx.conf" || lower.EndsWith(".nginx", StringComparison.Ordinal)
+            || (lower.EndsWith(".conf", StringComparison.Ordinal) && parent is "nginx" or "conf.d" or "sites-enabled" or "sites-available"))
+        {
+            return Language.Nginx;
+        }
+
+        if (lower is "rules.v4" or "rules.v6")
+        {
+            return Language.Iptables;
+        }
+
+        return null;
+    }
+
+    /// <summary>Whether a file with no telling name is worth reading to sniff its content.</summary>
+    public static bool ShouldSniff(string path)
+    {
+        var lower = Path.GetFileName(path).ToLowerInvariant();
+        return lower.EndsWith(".conf", StringComparison.Ordinal) || lower.EndsWith(".yml", StringComparison.Ordinal)
+            || lower.EndsWith(".yaml", StringComparison.Ordinal) || lower.Contains("torrc", StringComparison.Ordinal);
+    }
+
+    /// <summary>Classifies by content: a torrc (mostly known tor options), a compose file (top-level <c>services:</c>).</summary>
+    public static Language? ByContent(string path, string text)
+    {
+        var lower = Path.GetFileName(path).ToLowerInvariant();
+        if (lower.EndsWith(".yml", StringComparison.Ordinal) || lower.EndsWith(".yaml", StringComparison.Ordinal))
+        {
+            foreach (var line in text.Split('\n').Take(2000))
+            {
+                if (line.StartsWith("services:", StringComparison.Ordinal))
+                {
+                    return Language.Compose;
+                }
+            }
+
+            return null;
+        }
+
+        if (lower.Contains("torrc", StringComparison.Ordinal))
+        {
+            return Language.Tor;
+        }
+
+        var known = 0;
+        var other = 0;
+        foreach (var raw in text.Split('\n').Take(500))
+        {
+            var line = raw.Trim();
+            if (line.Length == 0 || line[0] == '#')
+            {
+                continue;
+            }
+
+            if (line.Contains('{', StringComparison.Ordinal) || line.EndsWith(';'))
+            {
+                return null;
+            }
+
+            var key = line.Split([' ', '\t'], 2)[0];
+            if (TorOptions.Lookup(key).Status is TorOptionStatus.Known or TorOptionStatus.Alias && key.Length > 3)
+            {
+                known++;
+            }
+            else
+            {
+                other++;
+            }
+        }
+
+        return known >= 2 && known >= 4 * other ? Language.Tor : null;
+    }
+}

@@ -1,0 +1,203 @@
+using System.CommandLine;
+using System.Text;
+using ConfigLint.Analysis;
+using ConfigLint.Analysis.Engine;
+using ConfigLint.Cli.Reporting;
+using ConfigLint.Rules;
+using ConfigLint.Syntax;
+
+namespace ConfigLint.Cli;
+
+/// <summary>Where the CLI writes and whether stdout is a terminal (colour and code frames) or piped (plain).</summary>
+public sealed record CliEnvironment(TextWriter Out, TextWriter Error, string CurrentDirectory, bool Terminal, bool Color);
+
+/// <summary>The command line: <c>check</c>, <c>rules</c>, <c>rule ID</c>. Exit 0 clean, 1 findings, 2 usage or tool error.</summary>
+public static class CliApp
+{
+    public const int ExitClean = 0;
+    public const int ExitFindings = 1;
+    public const int ExitError = 2;
+
+    public static int Run(string[] args, CliEnvironment env)
+    {
+        var root = BuildCommand(env);
+        ParseResult parsed;
+        try
+        {
+            parsed = root.Parse(args);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            env.Error.WriteLine($"configlint: error: {ex.Message}");
+            return ExitError;
+        }
+
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var error in parsed.Errors)
+            {
+                env.Error.WriteLine($"configlint: error: {error.Message}");
+            }
+
+            env.Error.WriteLine("Run 'configlint --help' for usage.");
+            return ExitError;
+        }
+
+        try
+        {
+            return parsed.Invoke(new InvocationConfiguration { Output = env.Out, Error = env.Error, EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            env.Error.WriteLine($"configlint: error: {ex.GetType().Name}: {ex.Message}");
+            return ExitError;
+        }
+    }
+
+    private static RootCommand BuildCommand(CliEnvironment env)
+    {
+        var root = new RootCommand("ConfigLint: a security linter for torrc, squid.conf, nginx, Dockerfile and docker compose files.");
+
+        var paths = new Argument<string[]>("paths") { Arity = ArgumentArity.ZeroOrMore, Description = "Files and folders to lint (default: the current folder)." };
+        var format = new Option<string>("--format") { Description = "Output format: text or json.", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong("text", "json");
+        var output = new Option<string?>("--output", "-o") { Description = "Write the report to this file instead of standard output." };
+        var failOn = new Option<string>("--fail-on") { Description = "Exit 1 when a finding is at or above this level: error, warning, note or none.", DefaultValueFactory = _ => "warning" };
+        failOn.AcceptOnlyFromAmong("error", "warning", "note", "none");
+        var select = new Option<string[]>("--select") { Description = "Only these rule IDs, names or prefixes (comma-separated).", AllowMultipleArgumentsPerToken = true };
+        var ignore = new Option<string[]>("--ignore") { Description = "Skip these rule IDs, names or prefixes (comma-separated).", AllowMultipleArgumentsPerToken = true };
+
+        var check = new Command("check", "Lint files and folders.");
+        check.Arguments.Add(paths);
+        check.Options.Add(format);
+        check.Options.Add(output);
+        check.Options.Add(failOn);
+        check.Options.Add(select);
+        check.Options.Add(ignore);
+        check.SetAction(result => Check(env,
+            result.GetValue(paths) ?? [],
+            result.GetValue(format)!,
+            result.GetValue(output),
+            result.GetValue(failOn)!,
+            SplitList(result.GetValue(select)),
+            SplitList(result.GetValue(ignore))));
+        root.Subcommands.Add(check);
+
+        var rules = new Command("rules", "List every rule.");
+        rules.SetAction(_ => ListRules(env));
+        root.Subcommands.Add(rules);
+
+        var ruleId = new Argument<string>("id") { Description = "A rule ID (TOR001) or name (tor-client-listener-exposed)." };
+        var rule = new Command("rule", "Print a rule's documentation.");
+        rule.Arguments.Add(ruleId);
+        rule.SetAction(result => ShowRule(env, result.GetValue(ruleId)!));
+        root.Subcommands.Add(rule);
+        return root;
+    }
+
+    private static List<string> SplitList(string[]? values) =>
+        (values ?? []).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
+
+    public static AnalyzerDriver CreateDriver() => new(RuleCatalog.CreateAll());
+
+    private static int Check(CliEnvironment env, string[] paths, string format, string? output, string failOn, List<string> select, List<string> ignore)
+    {
+        var driver = CreateDriver();
+        var known = driver.Descriptors.ToList();
+        foreach (var pattern in select.Concat(ignore))
+        {
+            if (!known.Any(d => AnalyzerDriver.Matches(d, pattern)))
+            {
+                env.Error.WriteLine($"configlint: error: '{pattern}' matches no rule ID, prefix or name.");
+                return ExitError;
+            }
+        }
+
+        var result = driver.Run(new AnalysisOptions(paths, env.CurrentDirectory, select, ignore));
+        var toFile = output is not null;
+        var rich = env.Terminal && !toFile && format == "text";
+        var report = format == "json"
+            ? JsonRenderer.Render(result.Findings)
+            : TextRenderer.Render(result.Findings, rich, rich && env.Color);
+
+        if (toFile)
+        {
+            var target = Path.GetFullPath(Path.Combine(env.CurrentDirectory, output!));
+            try
+            {
+                AtomicFile.Write(target, report);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                env.Error.WriteLine($"configlint: error: cannot write '{output}': {ex.Message}");
+                return ExitError;
+            }
+        }
+        else
+        {
+            env.Out.Write(report);
+        }
+
+        foreach (var error in result.Errors)
+        {
+            env.Error.WriteLine($"configlint: error: {error}");
+        }
+
+        if (result.Errors.Length > 0)
+        {
+            return ExitError;
+        }
+
+        LanguageExtensions.TryParseLevel(failOn, out var threshold);
+        return threshold != DiagnosticLevel.None && result.Findings.Any(f => f.Level >= threshold) ? ExitFindings : ExitClean;
+    }
+
+    private static int ListRules(CliEnvironment env)
+    {
+        var sb = new StringBuilder();
+        foreach (var d in CreateDriver().Descriptors)
+        {
+            var fix = d.Fix switch { FixClass.Safe => "safe", FixClass.Conditional => "cond", _ => "none" };
+            sb.Append($"{d.Id,-7} {d.DefaultLevel.ToText(),-7} {fix,-4} {d.Name,-34} {d.Title}\n");
+        }
+
+        env.Out.Write(sb.ToString());
+        return ExitClean;
+    }
+
+    private static int ShowRule(CliEnvironment env, string id)
+    {
+        var descriptor = CreateDriver().Descriptors.FirstOrDefault(d => d.Id.Equals(id, StringComparison.OrdinalIgnoreCase) || d.Name.Equals(id, StringComparison.OrdinalIgnoreCase));
+        if (descriptor is null)
+        {
+            env.Error.WriteLine($"configlint: error: no rule '{id}'. Run 'configlint rules' for the list.");
+            return ExitError;
+        }
+
+        var docs = RuleCatalog.ReadDocs(descriptor.DocsFolder);
+        env.Out.Write(docs ?? $"# {descriptor.Name} ({descriptor.Id})\n\n{descriptor.Title}\n");
+        return ExitClean;
+    }
+}
+
+/// <summary>Writes a file atomically: a temporary file in the same folder, then a rename.</summary>
+public static class AtomicFile
+{
+    public static void Write(string path, string content)
+    {
+        var dir = Path.GetDirectoryName(path)!;
+        var temp = Path.Combine(dir, $".{Path.GetFileName(path)}.{Environment.ProcessId}.tmp");
+        try
+        {
+            File.WriteAllText(temp, content, new UTF8Encoding(false));
+            File.Move(temp, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp))
+            {
+                File.Delete(temp);
+            }
+        }
+    }
+}

@@ -1,0 +1,9 @@
+using ConfigLint.Cli;
+
+var terminal = !Console.IsOutputRedirected;
+var color = terminal && Environment.GetEnvironmentVariable("NO_COLOR") is null && Environment.GetEnvironmentVariable("TERM") != "dumb";
+var stdout = new StreamWriter(Console.OpenStandardOutput(), new System.Text.UTF8Encoding(false)) { AutoFlush = false, NewLine = "\n" };
+var stderr = new StreamWriter(Console.OpenStandardError(), new System.Text.UTF8Encoding(false)) { AutoFlush = true, NewLine = "\n" };
+var code = CliApp.Run(args, new CliEnvironment(stdout, stderr, Directory.GetCurrentDirectory(), terminal, color));
+stdout.Flush();
+return code;

@@ -1,0 +1,110 @@
+using System.Text;
+using ConfigLint.Analysis;
+using ConfigLint.Syntax;
+
+namespace ConfigLint.Cli.Reporting;
+
+/// <summary>
+/// Compiler-style text: <c>path(line,col): error TOR001: Message.</c>, one finding a line. On a terminal it
+/// adds colour, a code frame with carets under the span, related locations and a summary.
+/// </summary>
+public static class TextRenderer
+{
+    private const string Reset = "\u001b[0m";
+    private const string Bold = "\u001b[1m";
+    private const string Dim = "\u001b[2m";
+
+    public static string Render(IReadOnlyList<Finding> findings, bool rich, bool color)
+    {
+        var sb = new StringBuilder();
+        foreach (var f in findings)
+        {
+            var start = f.LineSpan.Start;
+            var level = f.Level.ToText();
+            if (color)
+            {
+                sb.Append(Bold).Append(f.Path).Append(Reset).Append($"({start.Line + 1},{start.Character + 1}): ")
+                  .Append(LevelColor(f.Level)).Append(level).Append(Reset).Append(' ').Append(Bold).Append(f.RuleId).Append(Reset)
+                  .Append(": ").Append(f.Message).Append('\n');
+            }
+            else
+            {
+                sb.Append(f.Path).Append($"({start.Line + 1},{start.Character + 1}): ").Append(level).Append(' ')
+                  .Append(f.RuleId).Append(": ").Append(f.Message).Append('\n');
+            }
+
+            if (rich)
+            {
+                AppendFrame(sb, f, color);
+                foreach (var related in f.Related)
+                {
+                    var r = related.Location.LineSpan.Start;
+                    sb.Append("    = related: ").Append(related.Location.Path).Append($"({r.Line + 1},{r.Character + 1}): ").Append(related.Message).Append('\n');
+                }
+
+                sb.Append('\n');
+            }
+        }
+
+        if (rich)
+        {
+            sb.Append(Summary(findings)).Append('\n');
+        }
+
+        return sb.ToString();
+    }
+
+    public static string Summary(IReadOnlyList<Finding> findings)
+    {
+        if (findings.Count == 0)
+        {
+            return "No findings.";
+        }
+
+        var errors = findings.Count(f => f.Level == DiagnosticLevel.Error);
+        var warnings = findings.Count(f => f.Level == DiagnosticLevel.Warning);
+        var notes = findings.Count(f => f.Level == DiagnosticLevel.Note);
+        return $"{findings.Count} finding{(findings.Count == 1 ? string.Empty : "s")}: {errors} error{(errors == 1 ? string.Empty : "s")}, {warnings} warning{(warnings == 1 ? string.Empty : "s")}, {notes} note{(notes == 1 ? string.Empty : "s")}.";
+    }
+
+    private static void AppendFrame(StringBuilder sb, Finding f, bool color)
+    {
+        var text = f.Location.Tree.Text;
+        if (text.Lines.Count == 0)
+        {
+            return;
+        }
+
+        var span = f.LineSpan;
+        var line = text.Lines[Math.Min(span.Start.Line, text.Lines.Count - 1)];
+        var content = text.ToString(line.Span);
+        var caretStart = span.Start.Character;
+        var caretEnd = span.End.Line == span.Start.Line ? span.End.Character : content.Length;
+        var offset = 0;
+        const int Max = 160;
+        if (content.Length > Max)
+        {
+            offset = Math.Max(0, Math.Min(caretStart - 20, content.Length - Max));
+            content = (offset > 0 ? "…" : string.Empty) + content.Substring(offset, Math.Min(Max, content.Length - offset)) + (offset + Max < content.Length ? "…" : string.Empty);
+            caretStart = caretStart - offset + (offset > 0 ? 1 : 0);
+            caretEnd = Math.Min(caretEnd - offset + (offset > 0 ? 1 : 0), content.Length);
+        }
+
+        content = content.Replace('\t', ' ').Replace("\r", string.Empty, StringComparison.Ordinal);
+        var number = (span.Start.Line + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var gutter = new string(' ', number.Length);
+        sb.Append(color ? Dim : string.Empty).Append(gutter).Append(" |").Append(color ? Reset : string.Empty).Append('\n');
+        sb.Append(color ? Dim : string.Empty).Append(number).Append(" |").Append(color ? Reset : string.Empty).Append(' ').Append(content).Append('\n');
+        var width = Math.Max(1, caretEnd - caretStart);
+        sb.Append(color ? Dim : string.Empty).Append(gutter).Append(" |").Append(color ? Reset : string.Empty).Append(' ')
+          .Append(new string(' ', Math.Max(0, caretStart))).Append(color ? LevelColor(f.Level) : string.Empty)
+          .Append(new string('^', Math.Min(width, Math.Max(1, content.Length - caretStart + 1)))).Append(color ? Reset : string.Empty).Append('\n');
+    }
+
+    private static string LevelColor(DiagnosticLevel level) => level switch
+    {
+        DiagnosticLevel.Error => "\u001b[31;1m",
+        DiagnosticLevel.Warning => "\u001b[33;1m",
+        _ => "\u001b[36;1m",
+    };
+}

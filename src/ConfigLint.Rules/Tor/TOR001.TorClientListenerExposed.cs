@@ -1,0 +1,76 @@
+using ConfigLint.Analysis;
+using ConfigLint.Semantics.Tor;
+using ConfigLint.Syntax;
+using ConfigLint.Syntax.Tor;
+
+namespace ConfigLint.Rules.Tor;
+
+/// <summary>TOR001. Docs: rules/torrc/TOR001.tor-client-listener-exposed/README.md</summary>
+public sealed class TorClientListenerExposed : IRule
+{
+    public static readonly RuleDescriptor Rule = RuleDescriptor.Create("TOR001", "tor-client-listener-exposed",
+        "Bind Tor client listeners to loopback or a unix socket.", Language.Tor, DiagnosticLevel.Warning, 7.5, FixClass.None, "security", "CWE-284");
+
+    public RuleDescriptor Descriptor => Rule;
+
+    public void Initialize(AnalysisContext context) => context.RegisterTorLineAction(Check, TorFacts.ClientPortOptions);
+
+    private static void Check(TorLineContext ctx)
+    {
+        if (ctx.Line.Entry.Prefix == '/' || ctx.Line.Value.Length == 0)
+        {
+            return;
+        }
+
+        var spec = TorPortSpec.Parse(ctx.Line.Entry);
+        if (spec.Error is not null || spec.Kind == TorPortKind.Disabled)
+        {
+            return;
+        }
+
+        var name = ctx.Line.Name;
+        var where = TorFacts.Describe(new TorPortLine(ctx.Line, spec));
+        if (spec.Kind == TorPortKind.Unix)
+        {
+            if (spec.HasFlag("WorldWritable"))
+            {
+                ctx.Report(ctx.Line.At(spec.AddressSpan),
+                    $"{name} '{where}' is WorldWritable, so any local user can use this Tor proxy; drop WorldWritable or use GroupWritable with a dedicated group.",
+                    DiagnosticLevel.Note, 4.0);
+            }
+
+            return;
+        }
+
+        if (spec.Scope == AddressScope.Loopback)
+        {
+            return;
+        }
+
+        var (level, score, what) = spec.Scope switch
+        {
+            AddressScope.Wildcard => (DiagnosticLevel.Warning, 7.5, "every interface (tor itself counts a wildcard bind as public)"),
+            AddressScope.Public => (DiagnosticLevel.Warning, 7.5, "a public address"),
+            AddressScope.Hostname => (DiagnosticLevel.Warning, 5.3, "the address the host name resolves to when tor starts (the container's network address)"),
+            _ => (DiagnosticLevel.Warning, 5.3, "a private or container address"),
+        };
+
+        var service = ctx.Deployment.ServiceOf(ctx.Config);
+        var isolated = service is not null && !service.IsHostNetwork && !service.HasNonInternalNetwork && service.Ports.Length == 0;
+        var advice = name == "SocksPort" && !ctx.Config.IsTrue("SafeSocks")
+            ? " With SafeSocks 0 (the default) it also accepts SOCKS4 and SOCKS5-with-IP requests that leak DNS: set SafeSocks 1."
+            : string.Empty;
+        var open = name == "DNSPort" ? "an open resolver (UDP amplification) and Tor proxy" : "an open Tor proxy";
+        if (isolated)
+        {
+            ctx.Report(ctx.Line.At(spec.AddressSpan),
+                $"{name} '{where}' listens on {what}; service '{service!.Name}' is only on internal networks and publishes nothing, so only sibling containers can use it.{advice}",
+                DiagnosticLevel.Note, 3.0);
+            return;
+        }
+
+        ctx.Report(ctx.Line.At(spec.AddressSpan),
+            $"{name} '{where}' listens on {what}, so anyone who can reach it can use this tor as {open}; bind it to 127.0.0.1, a unix socket, or an internal-network address and add a SocksPolicy that ends with 'reject *'.{advice}",
+            level, score);
+    }
+}

@@ -1,0 +1,30 @@
+using ConfigLint.Semantics.Tor;
+using ConfigLint.Syntax;
+using ConfigLint.Syntax.Tor;
+
+namespace ConfigLint.Rules.Tor;
+
+/// <summary>Shared tor knowledge for the TOR rules.</summary>
+internal static class TorFacts
+{
+    /// <summary>Client listeners guarded by SocksPolicy (all CONN_TYPE_AP listeners, plus DNSPort).</summary>
+    public static readonly string[] ClientPortOptions = ["SocksPort", "HTTPTunnelPort", "TransPort", "NATDPort", "DNSPort"];
+
+    /// <summary>Describes a port line's listen address for messages: "0.0.0.0:9050".</summary>
+    public static string Describe(TorPortLine port) => port.Line.Value.Split([' ', '\t'], 2)[0];
+
+    /// <summary>Non-loopback TCP client listeners: what TOR001 reports and TOR002 guards.</summary>
+    public static IEnumerable<TorPortLine> ExposedClientPorts(TorConfig config) =>
+        ClientPortOptions.SelectMany(config.Ports)
+            .Where(p => p.Spec.Kind == TorPortKind.Tcp && p.Spec.Scope != AddressScope.Loopback)
+            .OrderBy(p => p.Line.Entry.KeyToken.TokenSpan.Start);
+
+    public static bool HasControlAuth(TorConfig config) =>
+        config.All("HashedControlPassword").Any(l => l.Value.Length > 0) || config.IsTrue("CookieAuthentication");
+
+    /// <summary>An exit: a public relay whose ExitRelay is not 0 and that exits somewhere.</summary>
+    public static bool IsExit(TorConfig config) =>
+        config.IsPublicRelay && !config.Is("ExitRelay", "0")
+        && (config.Is("ExitRelay", "1") || config.IsTrue("ReducedExitPolicy") || config.IsTrue("IPv6Exit")
+            || config.Policy("ExitPolicy").Any(e => e.Item.Accept));
+}

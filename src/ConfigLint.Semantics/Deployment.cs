@@ -1,0 +1,178 @@
+using System.Collections.Immutable;
+using ConfigLint.Semantics.Compose;
+using ConfigLint.Semantics.Tor;
+using ConfigLint.Syntax;
+
+namespace ConfigLint.Semantics;
+
+/// <summary>
+/// The whole deployment: every parsed file, the effective tor configurations and compose projects, and
+/// the links between them (which torrc a compose service runs, which services are onion backends).
+/// Cross-file rules read this model.
+/// </summary>
+public sealed class Deployment
+{
+    private readonly Dictionary<ComposeService, ImmutableArray<TorConfig>> _torBySerivce = [];
+    private readonly Dictionary<TorConfig, ComposeService> _serviceByTor = [];
+
+    public Deployment(ImmutableArray<SyntaxTree> trees, ImmutableArray<TorConfig> torConfigs, ImmutableArray<ComposeProject> composeProjects, IWorkspace workspace)
+    {
+        Trees = trees;
+        TorConfigs = torConfigs;
+        ComposeProjects = composeProjects;
+        Link(workspace);
+    }
+
+    public ImmutableArray<SyntaxTree> Trees { get; }
+
+    public ImmutableArray<TorConfig> TorConfigs { get; }
+
+    public ImmutableArray<ComposeProject> ComposeProjects { get; }
+
+    /// <summary>The tor configurations a compose service runs (mounted into it, or named by its <c>-f</c> argument).</summary>
+    public ImmutableArray<TorConfig> TorConfigsOf(ComposeService service) =>
+        _torBySerivce.TryGetValue(service, out var configs) ? configs : [];
+
+    /// <summary>The compose service that runs a tor configuration, when the deployment shows one.</summary>
+    public ComposeService? ServiceOf(TorConfig config) => _serviceByTor.GetValueOrDefault(config);
+
+    /// <summary>Whether a service runs tor: a linked torrc, or an image/command that names tor.</summary>
+    public bool RunsTor(ComposeService service) =>
+        TorConfigsOf(service).Length > 0
+        || service.Image?.Value.Split('/').Last().Split(':')[0].Contains("tor", StringComparison.OrdinalIgnoreCase) == true
+        || service.CommandLine.Split(' ').Any(w => Path.GetFileName(w) == "tor");
+
+    /// <summary>The services an onion service forwards to (HiddenServicePort targets resolved in the project).</summary>
+    public IEnumerable<(ComposeService Backend, TorConfig Config, TorLine Line)> OnionBackends(ComposeProject project)
+    {
+        foreach (var torService in project.Services)
+        {
+            foreach (var config in TorConfigsOf(torService))
+            {
+                foreach (var hs in config.HiddenServices)
+                {
+                    foreach (var (line, port) in hs.Ports)
+                    {
+                        if (port.UnixPath is not null)
+                        {
+                            continue;
+                        }
+
+                        if (port.TargetScope == AddressScope.Loopback)
+                        {
+                            yield return (torService, config, line);
+                            foreach (var sharer in project.Services.Where(s => s.SharesNetworkWith == torService.Name))
+                            {
+                                yield return (sharer, config, line);
+                            }
+
+                            continue;
+                        }
+
+                        var host = port.TargetAddress.Trim('[', ']');
+                        foreach (var candidate in project.Services)
+                        {
+                            if (candidate.HostNames.Contains(host, StringComparer.OrdinalIgnoreCase)
+                                || (candidate.Networks ?? []).Any(n => n.Ipv4Address == host || n.Ipv6Address == host))
+                            {
+                                yield return (candidate, config, line);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    public bool IsOnionBackend(ComposeService service) => OnionBackends(service.Project).Any(b => b.Backend == service);
+
+    private void Link(IWorkspace workspace)
+    {
+        foreach (var project in ComposeProjects)
+        {
+            foreach (var service in project.Services)
+            {
+                var linked = new List<TorConfig>();
+                var binds = service.Volumes.Where(v => v.IsBind).ToList();
+                var fArg = FileArgument(service);
+                foreach (var config in TorConfigs)
+                {
+                    var mainPath = workspace.FullPathOf(config.Main);
+                    foreach (var bind in binds)
+                    {
+                        if (bind.HostPath is null)
+                        {
+                            continue;
+                        }
+
+                        var containerPath = ContainerPathOf(mainPath, bind);
+                        if (containerPath is null)
+                        {
+                            continue;
+                        }
+
+                        // With -f, the mounted file must be the one tor reads; without, tor reads /etc/tor/torrc.
+                        var wanted = fArg ?? "/etc/tor/torrc";
+                        if (containerPath == wanted || (fArg is null && IsDirectory(workspace, bind.HostPath) && Path.GetFileName(mainPath).StartsWith("torrc", StringComparison.Ordinal)))
+                        {
+                            linked.Add(config);
+                        }
+                    }
+                }
+
+                // The bind source lies outside the repository (e.g. /home/docker/tor/config): match the -f file
+                // name against torrc files in the project's folder tree.
+                if (linked.Count == 0 && fArg is not null)
+                {
+                    var name = Path.GetFileName(fArg);
+                    linked.AddRange(TorConfigs.Where(c =>
+                        Path.GetFileName(workspace.FullPathOf(c.Main)) == name
+                        && workspace.FullPathOf(c.Main).StartsWith(project.Directory + Path.DirectorySeparatorChar, StringComparison.Ordinal)));
+                }
+
+                if (linked.Count > 0)
+                {
+                    _torBySerivce[service] = [.. linked.Distinct()];
+                    foreach (var config in linked)
+                    {
+                        _serviceByTor.TryAdd(config, service);
+                    }
+                }
+            }
+        }
+    }
+
+    private static bool IsDirectory(IWorkspace workspace, string path) => workspace.DirectoryExists(path);
+
+    /// <summary>Where a host file appears inside the container through a bind mount, or null.</summary>
+    private static string? ContainerPathOf(string hostFile, ComposeVolume bind)
+    {
+        var source = bind.HostPath!.TrimEnd(Path.DirectorySeparatorChar);
+        if (hostFile == source)
+        {
+            return bind.Target;
+        }
+
+        if (hostFile.StartsWith(source + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        {
+            return bind.Target.TrimEnd('/') + "/" + hostFile[(source.Length + 1)..].Replace(Path.DirectorySeparatorChar, '/');
+        }
+
+        return null;
+    }
+
+    /// <summary>The torrc a service's command names with <c>-f</c> / <c>--torrc-file</c>.</summary>
+    private static string? FileArgument(ComposeService service)
+    {
+        var words = service.Entrypoint.Concat(service.Command).Select(w => w.Value).ToList();
+        for (var i = 0; i < words.Count - 1; i++)
+        {
+            if (words[i] is "-f" or "--torrc-file")
+            {
+                return words[i + 1];
+            }
+        }
+
+        return null;
+    }
+}

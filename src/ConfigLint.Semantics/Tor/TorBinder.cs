@@ -1,0 +1,190 @@
+using System.Collections.Immutable;
+using ConfigLint.Syntax;
+using ConfigLint.Syntax.Tor;
+
+namespace ConfigLint.Semantics.Tor;
+
+/// <summary>
+/// Builds a <see cref="TorConfig"/> from a main torrc: splices <c>%include</c> files (globs, folders,
+/// sorted, dotfiles skipped, at most 31 levels deep, never outside the root, cycles reported).
+/// </summary>
+public static class TorBinder
+{
+    /// <summary>tor's MAX_INCLUDE_RECURSION_LEVEL.</summary>
+    public const int MaxIncludeDepth = 31;
+
+    public static TorConfig Bind(SyntaxTree main, IWorkspace workspace)
+    {
+        var lines = ImmutableArray.CreateBuilder<TorLine>();
+        var files = ImmutableArray.CreateBuilder<SyntaxTree>();
+        var diagnostics = ImmutableArray.CreateBuilder<BindDiagnostic>();
+        var stack = new List<string>();
+        Splice(main, workspace, 0, stack, lines, files, diagnostics);
+        return new TorConfig(main, lines.ToImmutable(), files.Distinct().ToImmutableArray(), diagnostics.ToImmutable());
+    }
+
+    /// <summary>The files a torrc includes directly (resolved, inside the root), without reporting.</summary>
+    public static IReadOnlyList<string> DirectIncludes(SyntaxTree tree, IWorkspace workspace)
+    {
+        var result = new List<string>();
+        if (tree.Root is not TorDocumentSyntax doc)
+        {
+            return result;
+        }
+
+        foreach (var entry in doc.Entries.Where(e => e.IsInclude && e.Value.Length > 0))
+        {
+            var (paths, _, _) = Resolve(entry.Value, Path.GetDirectoryName(workspace.FullPathOf(tree))!, workspace);
+            result.AddRange(paths);
+        }
+
+        return result;
+    }
+
+    private static void Splice(SyntaxTree tree, IWorkspace workspace, int depth, List<string> stack,
+        ImmutableArray<TorLine>.Builder lines, ImmutableArray<SyntaxTree>.Builder files, ImmutableArray<BindDiagnostic>.Builder diagnostics)
+    {
+        var fullPath = workspace.FullPathOf(tree);
+        stack.Add(fullPath);
+        files.Add(tree);
+        if (tree.Root is TorDocumentSyntax doc)
+        {
+            foreach (var entry in doc.Entries)
+            {
+                if (!entry.IsInclude)
+                {
+                    lines.Add(new TorLine(tree, entry));
+                    continue;
+                }
+
+                if (entry.Value.Length == 0)
+                {
+                    continue;
+                }
+
+                var location = new SourceLocation(tree, entry.ValueSpan);
+                var (paths, problem, level) = Resolve(entry.Value, Path.GetDirectoryName(fullPath)!, workspace);
+                if (problem is not null)
+                {
+                    diagnostics.Add(new BindDiagnostic("CL0004", level, problem, location));
+                    continue;
+                }
+
+                if (depth + 1 > MaxIncludeDepth)
+                {
+                    diagnostics.Add(new BindDiagnostic("CL0004", DiagnosticLevel.Error,
+                        $"'%include {entry.Value}' nests deeper than tor's limit of {MaxIncludeDepth} levels; tor refuses to start.", location));
+                    continue;
+                }
+
+                foreach (var path in paths)
+                {
+                    if (stack.Contains(path, StringComparer.Ordinal))
+                    {
+                        diagnostics.Add(new BindDiagnostic("CL0004", DiagnosticLevel.Error,
+                            $"'%include {entry.Value}' includes '{Path.GetFileName(path)}', which is already being included: an include cycle; tor refuses to start.", location));
+                        continue;
+                    }
+
+                    var included = workspace.GetTree(path, Language.Tor, out var error);
+                    if (included is null)
+                    {
+                        diagnostics.Add(new BindDiagnostic("CL0004", DiagnosticLevel.Error,
+                            $"'%include {entry.Value}': {error ?? "the file cannot be read"}.", location));
+                        continue;
+                    }
+
+                    Splice(included, workspace, depth + 1, stack, lines, files, diagnostics);
+                }
+            }
+        }
+
+        stack.RemoveAt(stack.Count - 1);
+    }
+
+    /// <summary>Resolves an include value to files, sorted; or a problem to report.</summary>
+    private static (IReadOnlyList<string> Paths, string? Problem, DiagnosticLevel Level) Resolve(string value, string baseDirectory, IWorkspace workspace)
+    {
+        var pattern = value.Trim();
+        var absolute = Path.IsPathRooted(pattern);
+        var full = Path.GetFullPath(absolute ? pattern : Path.Combine(baseDirectory, pattern));
+        if (!workspace.IsInsideRoot(full) && !HasWildcardDirectory(pattern))
+        {
+            return absolute
+                ? ([], $"'%include {value}' names a path outside the linted folder (inside the container, most likely); it is not analysed.", DiagnosticLevel.Note)
+                : ([], $"'%include {value}' points outside the linted folder; ConfigLint never reads files there.", DiagnosticLevel.Warning);
+        }
+
+        if (!Glob.HasWildcards(pattern))
+        {
+            if (workspace.DirectoryExists(full))
+            {
+                return (workspace.EnumerateFiles(full).Where(f => !Path.GetFileName(f).StartsWith('.')).ToList(), null, DiagnosticLevel.None);
+            }
+
+            if (workspace.FileExists(full))
+            {
+                return ([full], null, DiagnosticLevel.None);
+            }
+
+            return absolute
+                ? ([], $"'%include {value}' names a path outside the linted folder (inside the container, most likely); it is not analysed.", DiagnosticLevel.Note)
+                : ([], $"'%include {value}': no such file or folder; tor refuses to start.", DiagnosticLevel.Error);
+        }
+
+        // Expand component by component.
+        var root = absolute ? Path.GetPathRoot(full)! : baseDirectory;
+        var relative = absolute ? pattern[Path.GetPathRoot(pattern)!.Length..] : pattern;
+        var current = new List<string> { Path.GetFullPath(root) };
+        var parts = relative.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        for (var i = 0; i < parts.Length; i++)
+        {
+            var part = parts[i];
+            var last = i == parts.Length - 1;
+            var next = new List<string>();
+            foreach (var dir in current)
+            {
+                if (!Glob.HasWildcards(part))
+                {
+                    var candidate = Path.GetFullPath(Path.Combine(dir, Glob.Unescape(part)));
+                    if (workspace.IsInsideRoot(candidate) && (last ? workspace.FileExists(candidate) || workspace.DirectoryExists(candidate) : workspace.DirectoryExists(candidate)))
+                    {
+                        next.Add(candidate);
+                    }
+
+                    continue;
+                }
+
+                if (!workspace.IsInsideRoot(dir) || !workspace.DirectoryExists(dir))
+                {
+                    continue;
+                }
+
+                var entries = last
+                    ? workspace.EnumerateFiles(dir).Concat(workspace.EnumerateDirectories(dir))
+                    : workspace.EnumerateDirectories(dir);
+                next.AddRange(entries.Where(e => Glob.IsMatch(Path.GetFileName(e), part)));
+            }
+
+            current = next;
+        }
+
+        var files = new List<string>();
+        foreach (var match in current.Distinct().OrderBy(p => p, StringComparer.Ordinal))
+        {
+            if (workspace.DirectoryExists(match))
+            {
+                files.AddRange(workspace.EnumerateFiles(match).Where(f => !Path.GetFileName(f).StartsWith('.')));
+            }
+            else
+            {
+                files.Add(match);
+            }
+        }
+
+        // An empty glob is fine for tor (nothing to include).
+        return (files, null, DiagnosticLevel.None);
+    }
+
+    private static bool HasWildcardDirectory(string pattern) => false;
+}

@@ -1,0 +1,149 @@
+using System.Collections.Immutable;
+using ConfigLint.Syntax;
+using Microsoft.CodeAnalysis.Text;
+
+namespace ConfigLint.Semantics;
+
+/// <summary>A located source position: which file, which span.</summary>
+public sealed record SourceLocation(SyntaxTree Tree, TextSpan Span)
+{
+    public string Path => Tree.Path;
+
+    public LinePositionSpan LineSpan => Tree.Text.Lines.GetLinePositionSpan(Span);
+}
+
+/// <summary>A diagnostic the binder found (include errors, merge problems), located in one file.</summary>
+public sealed record BindDiagnostic(string Id, DiagnosticLevel Level, string Message, SourceLocation Location);
+
+/// <summary>
+/// The files the binder may read. Everything is confined to the linted root: a path outside it, or a
+/// symlink that leaves it, is reported instead of read. Implemented by the engine; rules never see it.
+/// </summary>
+public interface IWorkspace
+{
+    /// <summary>The linted root, absolute.</summary>
+    string Root { get; }
+
+    bool IsInsideRoot(string fullPath);
+
+    bool FileExists(string fullPath);
+
+    bool DirectoryExists(string fullPath);
+
+    /// <summary>The files directly in a folder (absolute paths), ordinal order.</summary>
+    IReadOnlyList<string> EnumerateFiles(string directory);
+
+    /// <summary>The sub-folders directly in a folder (absolute paths), ordinal order.</summary>
+    IReadOnlyList<string> EnumerateDirectories(string directory);
+
+    /// <summary>Parses (once, cached) a file in the given language; null when it cannot be read (the reason goes to <paramref name="error"/>).</summary>
+    SyntaxTree? GetTree(string fullPath, Language language, out string? error);
+
+    /// <summary>The absolute path of a tree the workspace produced.</summary>
+    string FullPathOf(SyntaxTree tree);
+
+    /// <summary>Reads a small text file (e.g. compose's <c>.env</c>); null when absent or unreadable.</summary>
+    string? ReadText(string fullPath);
+}
+
+/// <summary>Glob matching for include patterns: <c>*</c> and <c>?</c> within one path component, <c>\</c> escapes.</summary>
+public static class Glob
+{
+    public static bool HasWildcards(string pattern)
+    {
+        for (var i = 0; i < pattern.Length; i++)
+        {
+            if (pattern[i] == '\\')
+            {
+                i++;
+            }
+            else if (pattern[i] is '*' or '?')
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public static bool IsMatch(string name, string pattern)
+    {
+        // Files starting with '.' match only when the pattern starts with an explicit dot.
+        if (name.StartsWith('.') && !pattern.StartsWith('.'))
+        {
+            return false;
+        }
+
+        return Match(name, 0, pattern, 0, 0);
+    }
+
+    private static bool Match(string s, int si, string p, int pi, int depth)
+    {
+        if (depth > 64)
+        {
+            return false;
+        }
+
+        while (pi < p.Length)
+        {
+            var c = p[pi];
+            if (c == '*')
+            {
+                while (pi < p.Length && p[pi] == '*')
+                {
+                    pi++;
+                }
+
+                if (pi == p.Length)
+                {
+                    return true;
+                }
+
+                for (var k = si; k <= s.Length; k++)
+                {
+                    if (Match(s, k, p, pi, depth + 1))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            }
+
+            if (si >= s.Length)
+            {
+                return false;
+            }
+
+            if (c == '?')
+            {
+                si++;
+                pi++;
+                continue;
+            }
+
+            if (c == '\\' && pi + 1 < p.Length)
+            {
+                pi++;
+                c = p[pi];
+            }
+
+            if (s[si] != c)
+            {
+                return false;
+            }
+
+            si++;
+            pi++;
+        }
+
+        return si == s.Length;
+    }
+
+    public static string Unescape(string pattern) => pattern.Replace("\\*", "*", StringComparison.Ordinal).Replace("\\?", "?", StringComparison.Ordinal);
+}
+
+public static class ImmutableExtensions
+{
+    public static ImmutableArray<T> OrEmpty<T>(this ImmutableArray<T> array) => array.IsDefault ? [] : array;
+}

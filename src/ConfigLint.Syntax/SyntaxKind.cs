@@ -1,0 +1,44 @@
+namespace ConfigLint.Syntax;
+
+/// <summary>
+/// Kinds of tokens, trivia and nodes for every language, in disjoint numeric ranges so that the
+/// analysis engine can key callbacks on a single integer.
+/// </summary>
+public enum SyntaxKind : ushort
+{
+    None = 0,
+
+    // Shared trivia (1–49).
+    Whitespace = 1,
+    EndOfLine,
+    Comment,
+    LineContinuation,
+    SkippedText,
+    ByteOrderMark,
+
+    // Shared tokens (50–99).
+    EndOfFile = 50,
+
+    // torrc (100–199).
+    TorDocument = 100,
+    TorEntry,
+    TorKey,
+    TorValue,
+    TorQuotedValue,
+
+    // YAML / compose (200–299).
+    YamlStream = 200,
+    YamlScalar,
+    YamlIndicator,
+    YamlAnchor,
+    YamlAlias,
+    YamlTag,
+    YamlDirective,
+    YamlDocumentStart,
+    YamlDocumentEnd,
+}
+
+public static class SyntaxKindFacts
+{
+    public static bool IsTrivia(this SyntaxKind kind) => (ushort)kind is > 0 and < 50;
+}

@@ -1,0 +1,194 @@
+using System.Collections.Immutable;
+using System.Text;
+using Microsoft.CodeAnalysis.Text;
+
+namespace ConfigLint.Syntax;
+
+/// <summary>A piece of text that carries no meaning: whitespace, line ends, comments, skipped bytes.</summary>
+public readonly record struct SyntaxTrivia(SyntaxKind Kind, TextSpan Span);
+
+/// <summary>A token or a node: one element of a full-fidelity tree.</summary>
+public abstract class SyntaxElement
+{
+    protected SyntaxElement(SyntaxKind kind) => Kind = kind;
+
+    public SyntaxKind Kind { get; }
+
+    public SyntaxNode? Parent { get; internal set; }
+
+    /// <summary>The span including leading and trailing trivia.</summary>
+    public abstract TextSpan FullSpan { get; }
+
+    /// <summary>The span without trivia.</summary>
+    public abstract TextSpan Span { get; }
+}
+
+/// <summary>A token: its own text plus the trivia before and after it.</summary>
+public sealed class SyntaxToken : SyntaxElement
+{
+    public SyntaxToken(SyntaxKind kind, TextSpan span, ImmutableArray<SyntaxTrivia> leading, ImmutableArray<SyntaxTrivia> trailing)
+        : base(kind)
+    {
+        TokenSpan = span;
+        LeadingTrivia = leading.IsDefault ? [] : leading;
+        TrailingTrivia = trailing.IsDefault ? [] : trailing;
+    }
+
+    public TextSpan TokenSpan { get; }
+
+    public ImmutableArray<SyntaxTrivia> LeadingTrivia { get; }
+
+    public ImmutableArray<SyntaxTrivia> TrailingTrivia { get; }
+
+    public override TextSpan Span => TokenSpan;
+
+    public override TextSpan FullSpan
+    {
+        get
+        {
+            var start = LeadingTrivia.Length > 0 ? LeadingTrivia[0].Span.Start : TokenSpan.Start;
+            var end = TrailingTrivia.Length > 0 ? TrailingTrivia[^1].Span.End : TokenSpan.End;
+            return TextSpan.FromBounds(start, end);
+        }
+    }
+}
+
+/// <summary>An interior node; its children cover its full span without gaps.</summary>
+public class SyntaxNode : SyntaxElement
+{
+    public SyntaxNode(SyntaxKind kind, ImmutableArray<SyntaxElement> children)
+        : base(kind)
+    {
+        Children = children.IsDefault ? [] : children;
+        foreach (var child in Children)
+        {
+            child.Parent = this;
+        }
+    }
+
+    public ImmutableArray<SyntaxElement> Children { get; }
+
+    public override TextSpan FullSpan => Children.Length == 0
+        ? default
+        : TextSpan.FromBounds(Children[0].FullSpan.Start, Children[^1].FullSpan.End);
+
+    public override TextSpan Span
+    {
+        get
+        {
+            var tokens = DescendantTokens().Where(t => t.Kind != SyntaxKind.EndOfFile || t.TokenSpan.Length > 0).ToList();
+            return tokens.Count == 0 ? new TextSpan(FullSpan.Start, 0) : TextSpan.FromBounds(tokens[0].TokenSpan.Start, tokens[^1].TokenSpan.End);
+        }
+    }
+
+    public IEnumerable<SyntaxToken> DescendantTokens()
+    {
+        foreach (var child in Children)
+        {
+            if (child is SyntaxToken token)
+            {
+                yield return token;
+            }
+            else if (child is SyntaxNode node)
+            {
+                foreach (var t in node.DescendantTokens())
+                {
+                    yield return t;
+                }
+            }
+        }
+    }
+
+    public IEnumerable<SyntaxNode> DescendantNodes()
+    {
+        foreach (var child in Children)
+        {
+            if (child is SyntaxNode node)
+            {
+                yield return node;
+                foreach (var n in node.DescendantNodes())
+                {
+                    yield return n;
+                }
+            }
+        }
+    }
+}
+
+/// <summary>A diagnostic found while reading a file (CL0001 syntax, CL0002 unknown option, CL0004 include).</summary>
+public sealed record ParseDiagnostic(string Id, DiagnosticLevel Level, string Message, TextSpan Span);
+
+/// <summary>The parse result for one file: text, tree and parse diagnostics.</summary>
+public class SyntaxTree
+{
+    public SyntaxTree(string path, Language language, SourceText text, SyntaxNode root, ImmutableArray<ParseDiagnostic> diagnostics)
+    {
+        Path = path;
+        Language = language;
+        Text = text;
+        Root = root;
+        Diagnostics = diagnostics.IsDefault ? [] : diagnostics;
+    }
+
+    /// <summary>The file path, as the engine names it (relative to the working folder, with '/').</summary>
+    public string Path { get; }
+
+    public Language Language { get; }
+
+    public SourceText Text { get; }
+
+    public SyntaxNode Root { get; }
+
+    public ImmutableArray<ParseDiagnostic> Diagnostics { get; }
+
+    /// <summary>Every token and trivia in text order.</summary>
+    public IEnumerable<(SyntaxKind Kind, TextSpan Span)> Pieces()
+    {
+        foreach (var token in Root.DescendantTokens())
+        {
+            foreach (var t in token.LeadingTrivia)
+            {
+                yield return (t.Kind, t.Span);
+            }
+
+            yield return (token.Kind, token.TokenSpan);
+            foreach (var t in token.TrailingTrivia)
+            {
+                yield return (t.Kind, t.Span);
+            }
+        }
+    }
+
+    /// <summary>The comment trivia of the file, in order.</summary>
+    public IEnumerable<TextSpan> Comments() =>
+        Pieces().Where(p => p.Kind == SyntaxKind.Comment).Select(p => p.Span);
+
+    /// <summary>Prints the tree back: the concatenation of every token and trivia.</summary>
+    public string ToFullString()
+    {
+        var sb = new StringBuilder(Text.Length);
+        foreach (var (_, span) in Pieces())
+        {
+            sb.Append(Text.ToString(span));
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>Checks that tokens and trivia cover the text exactly once, in order. Returns the first gap or overlap.</summary>
+    public string? CheckFidelity()
+    {
+        var position = 0;
+        foreach (var (kind, span) in Pieces())
+        {
+            if (span.Start != position)
+            {
+                return $"{kind} at {span.Start} but expected position {position}";
+            }
+
+            position = span.End;
+        }
+
+        return position == Text.Length ? null : $"tree ends at {position}, text length {Text.Length}";
+    }
+}
