@@ -232,7 +232,7 @@ public sealed class AnalyzerDriver
             {
                 foreach (var line in config.Lines)
                 {
-                    if (options.Contains(line.Name) && line.Entry.Option.Status != TorOptionStatus.Unknown)
+                    if (options.Contains(line.Name) && line.Entry.Option.Status != TorOptionStatus.Unknown && config.IsEffective(line))
                     {
                         action(new TorLineContext(d, deployment, Report, config, line));
                     }

@@ -13,7 +13,7 @@ public static class LanguageDetector
         var lower = name.ToLowerInvariant();
         var parent = Path.GetFileName(Path.GetDirectoryName(path) ?? string.Empty).ToLowerInvariant();
 
-        if (lower is "torrc" or "torrc-defaults" || lower.StartsWith("torrc.", StringComparison.Ordinal) || lower.EndsWith(".torrc", StringComparison.Ordinal) || parent == "torrc.d")
+        if (lower is "torrc" or "torrc-defaults" || lower.StartsWith("torrc.", StringComparison.Ordinal) || lower.EndsWith(".torrc", StringComparison.Ordinal) || (parent == "torrc.d" && !name.StartsWith('.')))
         {
             return Language.Tor;
         }

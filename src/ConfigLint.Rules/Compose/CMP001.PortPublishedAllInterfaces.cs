@@ -62,13 +62,14 @@ public sealed class PortPublishedAllInterfaces : IRule
                 continue;
             }
 
-            if (role == "transport" || (ComposeFacts.WebPorts.Contains(target) && !onionBackend && !ComposeFacts.SensitivePorts.ContainsKey(target)))
+            // Clearnet web ports are the point of a web service, unless the service is an onion backend.
+            if (role == "transport" || (ComposeFacts.WebPorts.Contains(target) && !onionBackend))
             {
                 continue;
             }
 
             var bind = port.Published is null ? $"127.0.0.1::{port.Target}" : $"127.0.0.1:{port.Published}:{port.Target}";
-            if (ComposeFacts.SensitivePorts.TryGetValue(target, out var what) && !(ComposeFacts.WebPorts.Contains(target) && !onionBackend && target != 8080))
+            if (ComposeFacts.SensitivePorts.TryGetValue(target, out var what))
             {
                 ctx.Report(port.Location,
                     $"Port '{where}' ({what}) is published on every host interface, and Docker's published ports bypass host firewalls such as UFW; bind it to loopback ('{bind}') or remove the publish.",

@@ -27,7 +27,7 @@ public sealed class SecretsInBuildArgsOrEnv : IRule
 
         foreach (var env in service.Environment)
         {
-            if (!ComposeFacts.IsSecretName(env.Name) || string.IsNullOrEmpty(env.Value))
+            if (!ComposeFacts.IsSecretName(env.Name) || env.Value is null || (env.Value.Length == 0 && !env.Interpolated))
             {
                 continue;
             }

@@ -13,7 +13,7 @@ internal static partial class ComposeFacts
         [3306] = "MySQL", [5432] = "PostgreSQL", [5984] = "CouchDB", [6379] = "Redis", [8118] = "Privoxy", [8500] = "Consul",
         [9050] = "Tor SOCKS", [9051] = "Tor control", [9150] = "Tor SOCKS", [9151] = "Tor control", [9035] = "Tor metrics",
         [9040] = "Tor TransPort", [9200] = "Elasticsearch", [9300] = "Elasticsearch", [10250] = "kubelet", [11211] = "memcached",
-        [15672] = "RabbitMQ admin", [27017] = "MongoDB", [5353] = "Tor DNSPort", [8080] = "HTTP proxy", [8443] = "admin HTTPS",
+        [15672] = "RabbitMQ admin", [27017] = "MongoDB", [5353] = "Tor DNSPort",
         [53] = "DNS",
     };
 

@@ -79,6 +79,9 @@ public sealed class TorConfig
     /// <summary>Evidence of the tor version (from a Dockerfile pin or image tag), when the deployment shows one.</summary>
     public Version? TorVersion { get; set; }
 
+    /// <summary>Whether a line still counts: not a <c>/Key</c> line, and not cleared by a later one.</summary>
+    public bool IsEffective(TorLine line) => line.Entry.Prefix != '/' && All(line.Name).Contains(line);
+
     /// <summary>Every effective line of an option, honouring <c>/Key</c> (clear).</summary>
     public IReadOnlyList<TorLine> All(string option)
     {

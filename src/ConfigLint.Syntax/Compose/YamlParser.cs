@@ -71,6 +71,12 @@ public static class YamlParser
             failedAt = (int)Math.Min(ex.Start.Index, s.Length);
             diagnostics.Add(new ParseDiagnostic("CL0001", DiagnosticLevel.Error, Describe(ex), SpanAt(s, failedAt)));
         }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or IndexOutOfRangeException or FormatException or OverflowException)
+        {
+            // The scanner gave up in an inconsistent state: report where it was.
+            failedAt = Math.Min(pieces.Count > 0 ? pieces.Max(p => p.End) : 0, s.Length);
+            diagnostics.Add(new ParseDiagnostic("CL0001", DiagnosticLevel.Error, "YAML syntax error: the file cannot be read past this point.", SpanAt(s, failedAt)));
+        }
 
         // Order, drop overlaps, and fill every gap with whitespace/line-end trivia or skipped text.
         pieces.Sort((a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : b.End.CompareTo(a.End));
@@ -179,6 +185,18 @@ public static class YamlParser
             if (!diagnostics.Any(d => d.Id == "CL0001" && d.Span.Start == SpanAt(s, at).Start))
             {
                 diagnostics.Add(new ParseDiagnostic("CL0001", DiagnosticLevel.Error, Describe(ex), SpanAt(s, at)));
+            }
+
+            if (builder.LastRoot is { } partial && documents.Count == 0)
+            {
+                documents.Add(new YamlDocument(partial, partial.Span));
+            }
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or IndexOutOfRangeException or FormatException or OverflowException)
+        {
+            if (!diagnostics.Any(d => d.Id == "CL0001"))
+            {
+                diagnostics.Add(new ParseDiagnostic("CL0001", DiagnosticLevel.Error, "YAML syntax error: the file cannot be read.", new TextSpan(0, 0)));
             }
 
             if (builder.LastRoot is { } partial && documents.Count == 0)

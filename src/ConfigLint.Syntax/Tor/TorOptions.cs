@@ -191,7 +191,11 @@ public static class TorOptions
         "Support022HiddenServices", "TestingEnableTbEmptyEvent", "TLSECGroup", "Tor2webMode", "Tor2webRendezvousPoints",
         "TransListenAddress", "TunnelDirConns", "UseEntryGuardsAsDirGuards", "UseFilteringSSLBufferevents",
         "UseNTorHandshake", "UserspaceIOCPBuffers", "V1AuthoritativeDirectory", "VoteOnHidServDirectoriesV2",
-        "WarnUnsafeSocks",
+        "WarnUnsafeSocks", "PathBiasDisableRate", "PathBiasScaleFactor", "PathBiasMultFactor", "PortForwarding",
+        "PortForwardingHelper", "RunTesting", "V2AuthoritativeDirectory", "__UseFilteringSSLBufferevents",
+        "TestingConsensusMaxDownloadTries", "ClientBootstrapConsensusMaxDownloadTries",
+        "ClientBootstrapConsensusAuthorityOnlyMaxDownloadTries", "TestingDescriptorMaxDownloadTries",
+        "TestingMicrodescMaxDownloadTries", "TestingCertMaxDownloadTries", "OptimisticData",
     }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
 
     private static readonly FrozenDictionary<string, string> Canonical =
@@ -310,6 +314,17 @@ public static class TorOptions
     public static string DefaultAddress(string canonical) => PortDefaults[StripUnderscores(canonical)];
 
     public static bool IsPolicyOption(string canonical) => PolicyTable.Contains(canonical);
+
+    /// <summary>
+    /// The action a policy item without accept/reject gets: ReachableAddresses and friends assume accept,
+    /// the AuthDir* address lists assume reject; null where the action is required (ExitPolicy, SocksPolicy, …).
+    /// </summary>
+    public static bool? ImpliedPolicyAction(string canonical) => canonical switch
+    {
+        "ReachableAddresses" or "ReachableORAddresses" or "ReachableDirAddresses" => true,
+        "AuthDirReject" or "AuthDirInvalid" or "AuthDirBadExit" or "AuthDirMiddleOnly" => false,
+        _ => null,
+    };
 
     public static bool IsBooleanOption(string canonical) => BooleanTable.Contains(canonical);
 

@@ -343,8 +343,8 @@ public static class TorParser
             }
 
             case TorOptionStatus.Obsolete:
-                diagnostics.Add(new ParseDiagnostic("CL0002", DiagnosticLevel.Warning,
-                    $"Option '{entry.Key}' is obsolete; tor skips it, so this line has no effect.", entry.KeyToken.TokenSpan));
+                // tor accepts and skips obsolete options ("Skipping obsolete configuration option"), so this
+                // is not a syntax problem; rules that care (TOR010) read Option.Status.
                 return;
         }
 

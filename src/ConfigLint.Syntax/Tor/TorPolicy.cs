@@ -72,7 +72,7 @@ public sealed record TorPolicyItem(
     }
 
     /// <summary>Splits a policy value on commas and parses each item.</summary>
-    public static IReadOnlyList<TorPolicyItem> ParseAll(string value, Func<int, int, TextSpan> map)
+    public static IReadOnlyList<TorPolicyItem> ParseAll(string value, Func<int, int, TextSpan> map, bool? impliedAccept = null)
     {
         var items = new List<TorPolicyItem>();
         var start = 0;
@@ -85,7 +85,7 @@ public sealed record TorPolicyItem(
             var text = raw.Trim();
             if (text.Length > 0)
             {
-                items.Add(ParseItem(text, map(start + lead, text.Length)));
+                items.Add(ParseItem(text, map(start + lead, text.Length), impliedAccept));
             }
 
             if (comma < 0)
@@ -99,9 +99,14 @@ public sealed record TorPolicyItem(
         return items;
     }
 
-    private static TorPolicyItem ParseItem(string text, TextSpan span)
+    private static TorPolicyItem ParseItem(string text, TextSpan span, bool? impliedAccept)
     {
         var result = Grammar.Item.TryParse(text);
+        if (!result.WasSuccessful && impliedAccept is { } accept)
+        {
+            result = Grammar.Bare(accept).TryParse(text);
+        }
+
         if (result.WasSuccessful && result.Remainder.AtEnd)
         {
             return result.Value with { Text = text, Span = span };
@@ -171,6 +176,13 @@ public sealed record TorPolicyItem(
             select new TorPolicyItem(action.StartsWith("accept", StringComparison.Ordinal), action.EndsWith('6'),
                 address.Item1, address.Item2, address.Item3, p.Item1, p.Item2, string.Empty, default, null);
 
+        /// <summary>An item without accept/reject, for options that imply the action.</summary>
+        public static Parser<TorPolicyItem> Bare(bool accept) =>
+            from address in Address
+            from ports in Parse.Char(':').Then(_ => Ports).Optional()
+            let p = ports.GetOrElse((1, 65535))
+            select new TorPolicyItem(accept, false, address.Item1, address.Item2, address.Item3, p.Item1, p.Item2, string.Empty, default, null);
+
         private static int DottedMaskBits(string dotted)
         {
             var bits = 0;
@@ -205,5 +217,5 @@ public static class TorPolicy
 {
     /// <summary>The items of one policy line, each mapped to its place in the source.</summary>
     public static IReadOnlyList<TorPolicyItem> Parse(TorEntrySyntax entry) =>
-        TorPolicyItem.ParseAll(entry.Value, entry.MapValueRange);
+        TorPolicyItem.ParseAll(entry.Value, entry.MapValueRange, TorOptions.ImpliedPolicyAction(entry.Name));
 }

@@ -131,6 +131,13 @@ public sealed record TorPortSpec(
             return address.EndsWith(']') && System.Net.IPAddress.TryParse(address[1..^1], out _);
         }
 
+        if (address.All(c => char.IsAsciiDigit(c) || c == '.'))
+        {
+            // All digits and dots: only a complete IPv4 address (tor does not resolve numeric names).
+            var parts = address.Split('.');
+            return parts.Length == 4 && parts.All(p => p.Length is > 0 and <= 3 && int.Parse(p, System.Globalization.CultureInfo.InvariantCulture) <= 255);
+        }
+
         return address.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_');
     }
 

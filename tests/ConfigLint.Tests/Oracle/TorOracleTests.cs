@@ -1,0 +1,167 @@
+using System.Diagnostics;
+using ConfigLint.Analysis.Engine;
+using ConfigLint.Syntax.Tor;
+using ConfigLint.Tests.Testing;
+using Shouldly;
+using Xunit.Abstractions;
+
+namespace ConfigLint.Tests.Oracle;
+
+/// <summary>The real tor is the judge of what is a valid torrc.</summary>
+public class TorOracleTests(ITestOutputHelper output)
+{
+    private static readonly string Empty = Path.Combine(Path.GetTempPath(), "configlint-empty-defaults");
+
+    /// <summary>Runs <c>tor --verify-config</c>; true when tor accepts the file.</summary>
+    private static bool TorAccepts(string file, out string log)
+    {
+        File.WriteAllText(Empty, string.Empty);
+        var data = Path.Combine(Path.GetTempPath(), "configlint-tor-data");
+        Directory.CreateDirectory(data);
+        var psi = new ProcessStartInfo(Repo.Which("tor")!)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetDirectoryName(file)!,
+        };
+        foreach (var a in new[] { "--verify-config", "--defaults-torrc", Empty, "-f", file, "--DataDirectory", data, "--Log", "warn stdout" })
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(20_000))
+        {
+            p.Kill();
+            log = "timeout";
+            return false;
+        }
+
+        log = stdout.Result + stderr.Result;
+        return p.ExitCode == 0;
+    }
+
+    private static IEnumerable<string> CorpusTorrcs() =>
+        Directory.EnumerateFiles(Path.Combine(Repo.Corpus, "torrc"), "*", SearchOption.AllDirectories)
+            .Where(f => LanguageDetector.ByName(f) == ConfigLint.Syntax.Language.Tor || Path.GetFileName(f) == "torrc" || f.EndsWith(".torrc", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal);
+
+    [OracleFact("tor")]
+    public void Every_torrc_tor_accepts_has_no_CL0001_or_CL0002()
+    {
+        var accepted = 0;
+        var rejected = 0;
+        var failures = new List<string>();
+        foreach (var file in CorpusTorrcs())
+        {
+            if (!TorAccepts(file, out _))
+            {
+                rejected++;
+                continue;
+            }
+
+            accepted++;
+            var result = Lint.Run(Path.GetDirectoryName(file)!, [file], ["CL0001", "CL0002"]);
+            failures.AddRange(result.Findings.Select(f => $"{file}({f.Where()}): {f.RuleId} {f.Message}"));
+        }
+
+        output.WriteLine($"tor accepted {accepted} corpus torrc files and rejected {rejected}.");
+        accepted.ShouldBeGreaterThan(50);
+        failures.ShouldBeEmpty();
+    }
+
+    [OracleFact("tor")]
+    public void Every_known_alias_and_obsolete_option_is_accepted_by_tor()
+    {
+        using var t = new TempTree();
+        var failures = new List<string>();
+        foreach (var option in TorOptions.Obsolete)
+        {
+            var path = t.Write("obsolete.torrc", $"SocksPort 0\n{option} 1\n");
+            if (!TorAccepts(path, out var log) || !log.Contains("obsolete", StringComparison.Ordinal))
+            {
+                failures.Add($"obsolete {option}");
+            }
+        }
+
+        foreach (var (alias, target) in TorOptions.Aliases)
+        {
+            var path = t.Write("alias.torrc", $"SocksPort 0\n{alias} 1\n");
+            TorAccepts(path, out var log);
+            if (log.Contains("Unknown option", StringComparison.Ordinal) != (TorOptions.Lookup(alias).Status == TorOptionStatus.Unknown))
+            {
+                failures.Add($"alias {alias} -> {target}: {log}");
+            }
+        }
+
+        failures.ShouldBeEmpty();
+    }
+
+    [OracleFact("tor")]
+    public void Option_table_matches_tors_own_list()
+    {
+        var psi = new ProcessStartInfo(Repo.Which("tor")!, "--list-torrc-options") { RedirectStandardOutput = true };
+        using var p = Process.Start(psi)!;
+        var listed = p.StandardOutput.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(l => !l.Contains('[', StringComparison.Ordinal)).ToList();
+        p.WaitForExit();
+        var missing = listed.Where(o => TorOptions.Lookup(o).Status != TorOptionStatus.Known).ToList();
+        missing.ShouldBeEmpty();
+    }
+
+    /// <summary>Mutants of accepted corpus files that tor rejects must get CL0001/CL0002 at the mutated line.</summary>
+    [OracleFact("tor")]
+    public void Mutants_tor_rejects_are_reported_at_the_right_line()
+    {
+        var mutations = new (string Name, Func<string, string> Line)[]
+        {
+            ("misspelt key", l => Key(l) + "Xq" + l[Key(l).Length..]),
+            ("bad escape", l => Key(l) + " \"bad\\qescape\""),
+            ("excess after quote", l => Key(l) + " \"x\" trailing"),
+            ("unknown percent directive", l => "%Include " + l),
+            ("bad boolean", _ => "SafeSocks yes"),
+            ("bad policy", _ => "ExitPolicy allow *:80"),
+            ("bad port", _ => "SocksPort 1.2.3:9050"),
+            ("bad hs port", _ => "HiddenServicePort notaport"),
+        };
+        using var t = new TempTree();
+        var checkedMutants = 0;
+        var misses = new List<string>();
+        var candidates = CorpusTorrcs().Where(f => TorAccepts(f, out _)).Take(12).ToList();
+        foreach (var file in candidates)
+        {
+            var lines = File.ReadAllText(file).Split('\n');
+            var target = Array.FindIndex(lines, l => l.Length > 0 && char.IsAsciiLetter(l[0]) && !l.TrimEnd().EndsWith('\\') && !l.Contains('"', StringComparison.Ordinal));
+            if (target < 0)
+            {
+                continue;
+            }
+
+            foreach (var (name, mutate) in mutations)
+            {
+                var mutant = (string[])lines.Clone();
+                mutant[target] = mutate(lines[target].TrimEnd('\r'));
+                var path = t.Write(Path.Combine(Path.GetFileName(Path.GetDirectoryName(file)!) + "-" + checkedMutants, "torrc"), string.Join('\n', mutant));
+                if (TorAccepts(path, out _))
+                {
+                    continue;
+                }
+
+                checkedMutants++;
+                var result = Lint.Run(t.Root, [path], ["CL0001", "CL0002"]);
+                if (!result.Findings.Any(f => f.LineSpan.Start.Line == target && f.Level == ConfigLint.Syntax.DiagnosticLevel.Error))
+                {
+                    misses.Add($"{name} in {file} line {target + 1}: {mutant[target]}");
+                }
+            }
+        }
+
+        output.WriteLine($"{checkedMutants} mutants rejected by tor, {checkedMutants - misses.Count} located by ConfigLint.");
+        checkedMutants.ShouldBeGreaterThanOrEqualTo(20);
+        misses.ShouldBeEmpty();
+    }
+
+    private static string Key(string line) => line.Split([' ', '\t'], 2)[0];
+}

@@ -1,0 +1,209 @@
+using ConfigLint.Syntax;
+using ConfigLint.Tests.Testing;
+using Shouldly;
+
+namespace ConfigLint.Tests.Rules;
+
+/// <summary>Edge cases and cross-file behaviour beyond the fixtures.</summary>
+public class RuleBehaviourTests
+{
+    private static ConfigLint.Analysis.Engine.AnalysisResult Torrc(string text, params string[] select)
+    {
+        using var t = new TempTree();
+        t.Write("torrc", text);
+        return t.Check(select);
+    }
+
+    [Fact]
+    public void TOR001_reports_each_exposed_line_and_ignores_loopback_and_unix()
+    {
+        var r = Torrc("SocksPort 127.0.0.1:9050\nSocksPort 0.0.0.0:9150\nSocksPort unix:/run/tor.sock\nSOCKSPORT 10.0.0.2:9250\nTransPort [::]:9040\n", "TOR001");
+        r.Of("TOR001").Select(f => (f.Where(), f.Level, f.SecuritySeverity)).ShouldBe([
+            ("2:11", DiagnosticLevel.Warning, 7.5),
+            ("4:11", DiagnosticLevel.Warning, 5.3),
+            ("5:11", DiagnosticLevel.Warning, 7.5),
+        ]);
+    }
+
+    [Fact]
+    public void TOR002_accepts_the_ipv4_and_ipv6_pair_and_reports_dead_entries()
+    {
+        Torrc("SocksPort 0.0.0.0:9050\nSocksPolicy accept 10.0.0.0/8\nSocksPolicy reject *4, reject *6\n", "TOR002").Of("TOR002").ShouldBeEmpty();
+        var r = Torrc("SocksPort 0.0.0.0:9050\nSocksPolicy reject *4\n", "TOR002");
+        r.Of("TOR002").ShouldHaveSingleItem().Level.ShouldBe(DiagnosticLevel.Warning);
+        var dead = Torrc("SocksPort 0.0.0.0:9050\nSocksPolicy reject *\nSocksPolicy accept 10.0.0.0/8\n", "TOR002").Of("TOR002").ShouldHaveSingleItem();
+        dead.Level.ShouldBe(DiagnosticLevel.Note);
+        dead.Where().ShouldBe("3:13");
+    }
+
+    [Fact]
+    public void TOR003_variants()
+    {
+        Torrc("ControlPort 9051\nHashedControlPassword 16:ABC\n", "TOR003").Of("TOR003").ShouldBeEmpty();
+        Torrc("ControlPort 0.0.0.0:9051\n", "TOR003").Of("TOR003").ShouldHaveSingleItem().SecuritySeverity.ShouldBe(5.0);
+        Torrc("ControlSocket /run/tor/control\n", "TOR003").Of("TOR003").ShouldHaveSingleItem().SecuritySeverity.ShouldBe(6.7);
+        Torrc("ControlPort unix:/run/tor/c WorldWritable\nCookieAuthentication 1\n", "TOR003").Of("TOR003").ShouldHaveSingleItem().SecuritySeverity.ShouldBe(7.0);
+    }
+
+    [Fact]
+    public void TOR004_without_policy_is_only_a_note()
+    {
+        Torrc("MetricsPort 127.0.0.1:9035\n", "TOR004").Of("TOR004").ShouldHaveSingleItem().Level.ShouldBe(DiagnosticLevel.Note);
+    }
+
+    [Fact]
+    public void TOR005_not_for_bridges_client_only_or_explicit_policies()
+    {
+        Torrc("ORPort 9001\nBridgeRelay 1\n", "TOR005").Of("TOR005").ShouldBeEmpty();
+        Torrc("ORPort 9001\nClientOnly 1\n", "TOR005").Of("TOR005").ShouldBeEmpty();
+        Torrc("ORPort 9001\nExitPolicy reject *:*\n", "TOR005").Of("TOR005").ShouldBeEmpty();
+        Torrc("ORPort 0\n", "TOR005").Of("TOR005").ShouldBeEmpty();
+        Torrc("ORPort 9001\n", "TOR005").Of("TOR005").ShouldHaveSingleItem().Where().ShouldBe("1:1");
+    }
+
+    [Fact]
+    public void TOR006_default_policy_variants()
+    {
+        Torrc("ORPort 9001\nExitRelay 1\n", "TOR006").Of("TOR006").ShouldHaveSingleItem().SecuritySeverity.ShouldBe(6.5);
+        Torrc("ORPort 9001\nIPv6Exit 1\n", "TOR006").Of("TOR006").ShouldHaveSingleItem().Where().ShouldBe("2:1");
+        Torrc("ORPort 9001\nExitPolicy accept *:80, reject *4, reject *6\n", "TOR006").Of("TOR006").ShouldBeEmpty();
+        Torrc("ORPort 9001\nExitPolicy accept6 1.2.3.4:80, reject *:*\n", "TOR006").Of("TOR006").ShouldHaveSingleItem().Level.ShouldBe(DiagnosticLevel.Note);
+        Torrc("ORPort 9001\nBridgeRelay 1\nExitPolicy accept *:80\n", "TOR006").Of("TOR006").ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void TOR007_client_options_only_on_client_or_onion_hosts()
+    {
+        Torrc("SocksPort 0\nClientDNSRejectInternalAddresses 0\n", "TOR007").Of("TOR007").ShouldBeEmpty();
+        Torrc("ClientDNSRejectInternalAddresses 0\n", "TOR007").Of("TOR007").ShouldHaveSingleItem().SecuritySeverity.ShouldBe(5.4);
+        Torrc("ExtendAllowPrivateAddresses 1\n", "TOR007").Of("TOR007").ShouldHaveSingleItem().Level.ShouldBe(DiagnosticLevel.Warning);
+    }
+
+    [Fact]
+    public void TOR008_mentions_accounting_and_respects_client_only()
+    {
+        var f = Torrc("ORPort 9001\nAccountingMax 10 GB\nHiddenServiceDir /var/lib/tor/hs\nHiddenServicePort 80\n", "TOR008").Of("TOR008").ShouldHaveSingleItem();
+        f.Message.ShouldContain("AccountingMax");
+        f.Where().ShouldBe("3:1");
+        Torrc("ORPort 9001\nClientOnly 1\nHiddenServiceDir /var/lib/tor/hs\n", "TOR008").Of("TOR008").ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void TOR009_explains_missing_companion_and_socks_port()
+    {
+        var f = Torrc("HiddenServiceNonAnonymousMode 1\n", "TOR009").Of("TOR009").ShouldHaveSingleItem();
+        f.Message.ShouldContain("HiddenServiceSingleHopMode 1");
+        f.Message.ShouldContain("SocksPort 0");
+    }
+
+    [Fact]
+    public void TOR011_target_defaults_are_loopback()
+    {
+        Torrc("HiddenServiceDir /var/lib/tor/hs\nHiddenServicePort 80\nHiddenServicePort 81 8081\nHiddenServicePort 82 [::1]:82\n", "TOR011").Of("TOR011").ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void TOR014_invalid_nickname_even_on_clients()
+    {
+        Torrc("Nickname way-too-long-nickname-for-tor\n", "TOR014").Of("TOR014").ShouldHaveSingleItem().Level.ShouldBe(DiagnosticLevel.Error);
+    }
+
+    [Fact]
+    public void TOR015_safelogging_relay_on_a_client()
+    {
+        Torrc("SafeLogging relay\n", "TOR015").Of("TOR015").ShouldHaveSingleItem();
+        Torrc("SocksPort 0\nORPort 9001\nSafeLogging relay\n", "TOR015").Of("TOR015").ShouldBeEmpty();
+        Torrc("Log [circ]info notice stdout\n", "TOR015").Of("TOR015").ShouldHaveSingleItem().Level.ShouldBe(DiagnosticLevel.Note);
+    }
+
+    [Fact]
+    public void CMP001_exempts_relay_ports_from_the_mounted_torrc_but_notes_the_dirport()
+    {
+        using var t = new TempTree();
+        t.Write("compose.yaml", "services:\n  relay:\n    image: tor:0.4.8\n    ports: [\"9001:9001\", \"9030:9030\", \"9050:9050\"]\n    volumes: [\"./torrc:/etc/tor/torrc:ro\"]\n");
+        t.Write("torrc", "ORPort 9001\nDirPort 9030\nExitPolicy reject *:*\n");
+        var findings = t.Check("CMP001").Of("CMP001").ToList();
+        findings.Select(f => (f.Where(), f.Level)).ShouldBe([("4:26", DiagnosticLevel.Note), ("4:39", DiagnosticLevel.Warning)]);
+    }
+
+    [Fact]
+    public void CMP001_skips_internal_only_and_host_network_services_and_loopback_binding()
+    {
+        using var t = new TempTree();
+        t.Write("compose.yaml", """
+            services:
+              a:
+                image: x:1
+                networks: [inner]
+                ports: ["3306:3306"]
+              b:
+                image: x:1
+                network_mode: host
+                ports: ["3306:3306"]
+              c:
+                image: x:1
+                networks: [lo]
+                ports: ["3306:3306"]
+            networks:
+              inner:
+                internal: true
+              lo:
+                driver_opts:
+                  com.docker.network.bridge.host_binding_ipv4: "127.0.0.1"
+            """);
+        t.Check("CMP001").Of("CMP001").ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void CMP001_onion_backend_publishing_a_web_port_is_a_warning()
+    {
+        using var t = new TempTree();
+        t.Write("compose.yaml", "services:\n  tor:\n    image: tor:1\n    volumes: [\"./tor:/etc/tor\"]\n  web:\n    image: nginx:1.27\n    ports: [\"80:80\"]\n");
+        t.Write("tor/torrc", "SocksPort 0\nHiddenServiceDir /var/lib/tor/hs\nHiddenServicePort 80 web:80\n");
+        var f = t.Check("CMP001").Of("CMP001").ShouldHaveSingleItem();
+        f.Level.ShouldBe(DiagnosticLevel.Warning);
+        f.Message.ShouldContain("onion-service backend");
+    }
+
+    [Fact]
+    public void CMP003_net_admin_for_iptables_is_a_note()
+    {
+        using var t = new TempTree();
+        t.Write("compose.yaml", "services:\n  router:\n    image: x:1\n    cap_drop: [ALL]\n    cap_add: [NET_ADMIN]\n    command: sh -c 'iptables-restore < /rules && tor'\n");
+        t.Check("CMP003").Of("CMP003").ShouldHaveSingleItem().Level.ShouldBe(DiagnosticLevel.Note);
+    }
+
+    [Fact]
+    public void CMP002_and_CMP006_accept_yaml_1_1_booleans_and_equals_separators()
+    {
+        using var t = new TempTree();
+        t.Write("compose.yaml", "services:\n  a:\n    image: x:1\n    privileged: 'yes'\n    read_only: on\n    security_opt: [\"no-new-privileges=true\", \"apparmor=unconfined\"]\n");
+        var r = t.Check("CMP002", "CMP006");
+        r.Of("CMP002").ShouldHaveSingleItem();
+        r.Of("CMP006").ShouldHaveSingleItem().Message.ShouldContain("apparmor=unconfined");
+    }
+
+    [Fact]
+    public void CMP008_notes_interpolated_secrets_and_skips_file_variables()
+    {
+        using var t = new TempTree();
+        t.Write("compose.yaml", "services:\n  a:\n    image: x:1\n    environment:\n      - API_TOKEN=${TOKEN}\n      - DB_PASSWORD_FILE=/run/secrets/db\n      - PUBLIC_KEY=abc\n      - MONKEY=banana\n");
+        t.Check("CMP008").Of("CMP008").ShouldHaveSingleItem().Level.ShouldBe(DiagnosticLevel.Note);
+    }
+
+    [Fact]
+    public void CMP009_relative_binds_and_read_only_exemptions_are_fine()
+    {
+        using var t = new TempTree();
+        t.Write("compose.yaml", "services:\n  a:\n    image: x:1\n    volumes:\n      - ./etc:/etc/app\n      - /etc/timezone:/etc/timezone:ro\n      - /var/run/docker.sock:/var/run/docker.sock\n      - /home/me/.ssh:/root/.ssh:ro\n");
+        t.Check("CMP009").Of("CMP009").ShouldHaveSingleItem().Level.ShouldBe(DiagnosticLevel.Warning);
+    }
+
+    [Fact]
+    public void CMP010_registry_ports_are_not_tags()
+    {
+        using var t = new TempTree();
+        t.Write("compose.yaml", "services:\n  a:\n    image: localhost:5000/tor\n  b:\n    image: localhost:5000/tor:0.4.8\n");
+        t.Check("CMP010").Of("CMP010").ShouldHaveSingleItem().Where().ShouldBe("3:12");
+    }
+}
