@@ -102,6 +102,15 @@ public static class CliApp
 
     private static int Check(CliEnvironment env, string[] paths, string format, string? output, string failOn, List<string> select, List<string> ignore)
     {
+        foreach (var path in paths)
+        {
+            if (path.StartsWith('-') && !File.Exists(Path.Combine(env.CurrentDirectory, path)) && !Directory.Exists(Path.Combine(env.CurrentDirectory, path)))
+            {
+                env.Error.WriteLine($"configlint: error: unknown option '{path}'. Run 'configlint check --help' for the options.");
+                return ExitError;
+            }
+        }
+
         var driver = CreateDriver();
         var known = driver.Descriptors.ToList();
         foreach (var pattern in select.Concat(ignore))

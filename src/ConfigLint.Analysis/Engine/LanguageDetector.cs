@@ -12,6 +12,11 @@ public static class LanguageDetector
         var name = Path.GetFileName(path);
         var lower = name.ToLowerInvariant();
         var parent = Path.GetFileName(Path.GetDirectoryName(path) ?? string.Empty).ToLowerInvariant();
+        if (BinaryExtensions.Contains(Path.GetExtension(lower)))
+        {
+            // dockerfile.png is a picture, whatever its name says.
+            return null;
+        }
 
         if (lower is "torrc" or "torrc-defaults" || lower.StartsWith("torrc.", StringComparison.Ordinal) || lower.EndsWith(".torrc", StringComparison.Ordinal) || (parent == "torrc.d" && !name.StartsWith('.')))
         {
@@ -50,6 +55,12 @@ public static class LanguageDetector
         return null;
     }
 
+    private static readonly HashSet<string> BinaryExtensions = new(StringComparer.Ordinal)
+    {
+        ".png", ".jpg", ".jpeg", ".gif", ".ico", ".webp", ".pdf", ".gz", ".tgz", ".zip", ".xz", ".bz2", ".zst", ".tar", ".7z",
+        ".so", ".exe", ".dll", ".jar", ".class", ".pyc", ".deb", ".rpm", ".iso", ".bin",
+    };
+
     /// <summary>Whether a file with no telling name is worth reading to sniff its content.</summary>
     public static bool ShouldSniff(string path)
     {
@@ -73,11 +84,6 @@ public static class LanguageDetector
             }
 
             return null;
-        }
-
-        if (lower.Contains("torrc", StringComparison.Ordinal))
-        {
-            return Language.Tor;
         }
 
         var known = 0;
@@ -106,6 +112,9 @@ public static class LanguageDetector
             }
         }
 
-        return known >= 2 && known >= 4 * other ? Language.Tor : null;
+        // A name that mentions torrc needs less evidence than an anonymous .conf.
+        return lower.Contains("torrc", StringComparison.Ordinal)
+            ? (known >= 1 && known >= other ? Language.Tor : null)
+            : (known >= 2 && known >= 4 * other ? Language.Tor : null);
     }
 }
