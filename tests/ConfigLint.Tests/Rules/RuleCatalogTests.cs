@@ -131,3 +131,18 @@ public partial class RuleCatalogTests
     [GeneratedRegex(@"^[A-Z]{2,3}\d{3}\.[A-Za-z0-9]+\.cs$")]
     private static partial Regex RuleFile();
 }
+
+/// <summary>The README's rule table names every rule with its current level and title.</summary>
+public class ReadmeRuleTableTests
+{
+    [Fact]
+    public void Readme_rule_table_matches_the_descriptors()
+    {
+        var readme = File.ReadAllText(Path.Combine(Repo.Root, "README.md"));
+        foreach (var rule in RuleCatalog.CreateAll())
+        {
+            var d = rule.Descriptor;
+            readme.ShouldContain($"| {d.Id} | {d.Name} | {d.DefaultLevel.ToText()} | {d.Title} |", customMessage: d.Id);
+        }
+    }
+}
