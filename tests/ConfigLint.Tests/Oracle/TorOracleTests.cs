@@ -72,7 +72,7 @@ public class TorOracleTests(ITestOutputHelper output)
         failures.ShouldBeEmpty();
     }
 
-    [OracleFact("tor")]
+    [OracleFact("tor", needsCorpus: false)]
     public void Every_known_alias_and_obsolete_option_is_accepted_by_tor()
     {
         using var t = new TempTree();
@@ -99,7 +99,7 @@ public class TorOracleTests(ITestOutputHelper output)
         failures.ShouldBeEmpty();
     }
 
-    [OracleFact("tor")]
+    [OracleFact("tor", needsCorpus: false)]
     public void Option_table_matches_tors_own_list()
     {
         var psi = new ProcessStartInfo(Repo.Which("tor")!, "--list-torrc-options") { RedirectStandardOutput = true };
