@@ -53,8 +53,9 @@ public sealed class AnalyzerDriver
 
         // Parse every discovered file (includes are parsed on demand by the binders).
         var trees = new List<SyntaxTree>();
-        foreach (var file in discovered)
+        foreach (var file in discovered.Where(f => f.Language is Language.Tor or Language.Compose))
         {
+            // squid, nginx and Dockerfile parsers arrive in later releases; their files are classified but not read yet.
             if (workspace.GetTree(file.FullPath, file.Language, out _) is { } tree)
             {
                 trees.Add(tree);

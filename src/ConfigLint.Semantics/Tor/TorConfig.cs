@@ -51,6 +51,8 @@ public sealed record TorHiddenService(TorLine Dir, ImmutableArray<TorLine> Optio
 public sealed class TorConfig
 {
     private readonly ILookup<string, TorLine> _byName;
+    private readonly Dictionary<string, IReadOnlyList<TorLine>> _effective = new(StringComparer.OrdinalIgnoreCase);
+    private HashSet<TorLine>? _effectiveLines;
 
     public TorConfig(SyntaxTree main, ImmutableArray<TorLine> lines, ImmutableArray<SyntaxTree> files, ImmutableArray<BindDiagnostic> diagnostics)
     {
@@ -80,11 +82,17 @@ public sealed class TorConfig
     public Version? TorVersion { get; set; }
 
     /// <summary>Whether a line still counts: not a <c>/Key</c> line, and not cleared by a later one.</summary>
-    public bool IsEffective(TorLine line) => line.Entry.Prefix != '/' && All(line.Name).Contains(line);
+    public bool IsEffective(TorLine line) =>
+        (_effectiveLines ??= Lines.Select(l => l.Name).Distinct(StringComparer.OrdinalIgnoreCase).SelectMany(All).ToHashSet()).Contains(line);
 
     /// <summary>Every effective line of an option, honouring <c>/Key</c> (clear).</summary>
     public IReadOnlyList<TorLine> All(string option)
     {
+        if (_effective.TryGetValue(option, out var cached))
+        {
+            return cached;
+        }
+
         var result = new List<TorLine>();
         foreach (var line in _byName[option])
         {
@@ -97,6 +105,7 @@ public sealed class TorConfig
             result.Add(line);
         }
 
+        _effective[option] = result;
         return result;
     }
 

@@ -198,9 +198,9 @@ public static class TorParser
                 return true;
             }
 
-            if (c == '\n' && !HasClosingQuoteOnLine(s, i))
+            if (c == '\n')
             {
-                // tor would read on into the next lines; a missing quote is never intended.
+                // tor rejects a raw newline inside quotes ("Invalid escape sequence in quoted string").
                 end = i;
                 value = string.Empty;
                 error = new QuoteError("Unterminated quoted string: no closing '\"' before the end of the line.", new TextSpan(start, 1));
@@ -256,8 +256,6 @@ public static class TorParser
             }
         }
     }
-
-    private static bool HasClosingQuoteOnLine(string s, int newline) => false;
 
     /// <summary>Builds tor's value: drop backslash-newline pairs and (after a continuation) '#' comments.</summary>
     private static string Decode(string s, int start, int end, bool continuation, ImmutableArray<ValueSegment>.Builder segments)
