@@ -152,11 +152,17 @@ public sealed class FileSystemWorkspace : IWorkspace
         }
 
         SyntaxTree tree;
-        if (!loaded.Ok)
+        if (loaded.InvalidUtf8 && language == Language.Tor)
+        {
+            // tor reads bytes; only ContactInfo must be UTF-8 (TOR014 checks it). Analyse the file as is.
+            tree = TorParser.Parse(display, loaded.Text!);
+        }
+        else if (!loaded.Ok)
         {
             var at = Math.Min(loaded.ProblemOffset, loaded.Text!.Length);
+            var problem = loaded.InvalidUtf8 ? loaded.Problem + "; YAML files must be UTF-8, so docker compose rejects this file" : loaded.Problem!;
             tree = new UnparsedTree(display, language, loaded.Text,
-                [new ParseDiagnostic("CL0001", DiagnosticLevel.Error, char.ToUpperInvariant(loaded.Problem![0]) + loaded.Problem[1..] + ".", new TextSpan(at, 0))]);
+                [new ParseDiagnostic("CL0001", DiagnosticLevel.Error, char.ToUpperInvariant(problem[0]) + problem[1..] + ".", new TextSpan(at, 0))]);
         }
         else
         {

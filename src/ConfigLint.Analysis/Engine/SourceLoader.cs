@@ -6,7 +6,7 @@ using Microsoft.CodeAnalysis.Text;
 namespace ConfigLint.Analysis.Engine;
 
 /// <summary>The outcome of reading a file: its text, or why it cannot be analysed.</summary>
-public sealed record LoadedSource(SourceText? Text, string? Problem, int ProblemOffset, bool Unreadable)
+public sealed record LoadedSource(SourceText? Text, string? Problem, int ProblemOffset, bool Unreadable, bool InvalidUtf8 = false)
 {
     public bool Ok => Text is not null && Problem is null;
 }
@@ -55,12 +55,56 @@ public static class SourceLoader
         var status = Utf8.ToUtf16(bytes, chars, out var read, out var written, replaceInvalidSequences: false);
         if (status != OperationStatus.Done)
         {
-            var prefix = new string(chars, 0, written);
-            var full = DecodeLenient(bytes);
-            return new LoadedSource(SourceText.From(full), $"invalid UTF-8 (byte 0x{bytes[read]:X2} at offset {read}); ConfigLint reads configuration files as UTF-8, so this file is not analysed", prefix.Length, false);
+            // Keep every byte: an invalid byte b becomes the lone surrogate U+DC00+b (as Python's
+            // surrogateescape does), so printing the tree and encoding it with Encode gives the file back.
+            var escaped = DecodeEscaped(bytes);
+            return new LoadedSource(SourceText.From(escaped), $"invalid UTF-8 (byte 0x{bytes[read]:X2} at offset {read})", written, false, InvalidUtf8: true);
         }
 
         return new LoadedSource(SourceText.From(new string(chars, 0, written)), null, 0, false);
+    }
+
+    /// <summary>Decodes UTF-8, mapping each byte of an invalid sequence to U+DC00+byte.</summary>
+    public static string DecodeEscaped(ReadOnlySpan<byte> bytes)
+    {
+        var sb = new StringBuilder(bytes.Length);
+        var buffer = new char[Math.Max(16, bytes.Length)];
+        while (!bytes.IsEmpty)
+        {
+            Utf8.ToUtf16(bytes, buffer, out var read, out var written, replaceInvalidSequences: false);
+            sb.Append(buffer, 0, written);
+            bytes = bytes[read..];
+            if (!bytes.IsEmpty)
+            {
+                sb.Append((char)(0xDC00 + bytes[0]));
+                bytes = bytes[1..];
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>Encodes text as UTF-8, turning escaped bytes (U+DC80–U+DCFF) back into the original bytes.</summary>
+    public static byte[] Encode(string text)
+    {
+        var output = new List<byte>(text.Length);
+        var start = 0;
+        for (var i = 0; i <= text.Length; i++)
+        {
+            var escaped = i < text.Length && text[i] >= '\uDC80' && text[i] <= '\uDCFF' && (i == 0 || !char.IsHighSurrogate(text[i - 1]));
+            if (i == text.Length || escaped)
+            {
+                output.AddRange(Encoding.UTF8.GetBytes(text.AsSpan(start, i - start).ToArray()));
+                if (escaped)
+                {
+                    output.Add((byte)(text[i] - 0xDC00));
+                }
+
+                start = i + 1;
+            }
+        }
+
+        return [.. output];
     }
 
     private static string DecodeLenient(ReadOnlySpan<byte> bytes) => new UTF8Encoding(false, false).GetString(bytes);

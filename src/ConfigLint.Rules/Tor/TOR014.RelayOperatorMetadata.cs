@@ -23,6 +23,12 @@ public sealed partial class RelayOperatorMetadata : IRule
                 DiagnosticLevel.Error, 4.0);
         }
 
+        if (config.Last("ContactInfo") is { } contact && contact.Value.Any(c => c is >= '\uDC80' and <= '\uDCFF'))
+        {
+            ctx.Report(contact.ValueLocation, "ContactInfo is not valid UTF-8; tor refuses to start with it.",
+                DiagnosticLevel.Error, 4.0);
+        }
+
         if (!config.IsServer)
         {
             return;

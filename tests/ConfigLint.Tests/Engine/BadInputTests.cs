@@ -30,6 +30,30 @@ public class BadInputTests
     }
 
     [Fact]
+    public void Torrc_bytes_are_kept_and_only_ContactInfo_must_be_utf8()
+    {
+        using var t = new TempTree();
+        t.WriteBytes("torrc", [.. "# caf"u8.ToArray(), 0xe9, .. "\nORPort 9001\nExitRelay 0\nNickname relay\nContactInfo caf"u8.ToArray(), 0xe9, .. "\n"u8.ToArray()]);
+        var r = t.Check();
+        r.Findings.Where(f => f.RuleId.StartsWith("CL", StringComparison.Ordinal)).ShouldBeEmpty();
+        var f = r.Of("TOR014").ShouldHaveSingleItem();
+        f.Level.ShouldBe(ConfigLint.Syntax.DiagnosticLevel.Error);
+        f.Where().ShouldBe("5:13");
+    }
+
+    [Fact]
+    public void Escaped_decoding_round_trips_any_bytes()
+    {
+        var random = new Random(42);
+        for (var i = 0; i < 200; i++)
+        {
+            var bytes = new byte[random.Next(0, 64)];
+            random.NextBytes(bytes);
+            SourceLoader.Encode(SourceLoader.DecodeEscaped(bytes)).ShouldBe(bytes);
+        }
+    }
+
+    [Fact]
     public void A_ten_megabyte_compose_line_is_fine()
     {
         using var t = new TempTree();
