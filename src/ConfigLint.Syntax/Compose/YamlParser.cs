@@ -32,9 +32,20 @@ public static class YamlParser
         var failedAt = -1;
         try
         {
+            var budget = (4L * s.Length) + 64;
             while (scanner.MoveNext())
             {
                 var t = scanner.Current!;
+                if (t is YamlDotNet.Core.Tokens.Error || --budget < 0)
+                {
+                    // With comments kept, YamlDotNet reports some errors as Error tokens (and can repeat them
+                    // forever); stop at the first one.
+                    failedAt = (int)Math.Min(t.Start.Index, s.Length);
+                    var message = t is YamlDotNet.Core.Tokens.Error e ? e.Value : "the scanner did not make progress";
+                    diagnostics.Add(new ParseDiagnostic("CL0001", DiagnosticLevel.Error, "YAML syntax error: " + message.Trim().TrimEnd('.') + ".", SpanAt(s, failedAt)));
+                    break;
+                }
+
                 var start = (int)t.Start.Index;
                 var end = (int)t.End.Index;
                 var kind = t switch
@@ -238,8 +249,15 @@ public static class YamlParser
 
         public YamlNode? LastRoot { get; private set; }
 
+        private long _budget = (4L * text.Length) + 64;
+
         public YamlNode ReadNode(IParser parser, int depth)
         {
+            if (--_budget < 0)
+            {
+                throw new YamlException(parser.Current!.Start, parser.Current.End, "the parser did not make progress");
+            }
+
             if (depth > 256)
             {
                 throw new YamlException(parser.Current!.Start, parser.Current.End, "nesting deeper than 256 levels");

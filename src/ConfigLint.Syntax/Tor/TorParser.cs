@@ -105,9 +105,9 @@ public static class TorParser
         var decoded = Decode(s, valStart, cutoff, continuation, segments);
         SyntaxToken? valueToken = null;
         var trailing = new List<SyntaxTrivia>();
+        AddBlank(trailing, cutoff, pos, s);
         if (cutoff > valStart)
         {
-            AddBlank(trailing, cutoff, pos, s);
             valueToken = new SyntaxToken(SyntaxKind.TorValue, TextSpan.FromBounds(valStart, cutoff), [], [.. trailing]);
             trailing.Clear();
         }
@@ -416,9 +416,24 @@ public static class TorParser
 
     private static void AddBlank(List<SyntaxTrivia> list, int start, int end, string s)
     {
-        if (end > start)
+        var i = start;
+        while (i < end)
         {
-            list.Add(new SyntaxTrivia(SyntaxKind.Whitespace, TextSpan.FromBounds(start, end)));
+            var j = i;
+            if (s[i] == '\n')
+            {
+                list.Add(new SyntaxTrivia(SyntaxKind.EndOfLine, new TextSpan(i, 1)));
+                i++;
+                continue;
+            }
+
+            while (j < end && s[j] != '\n')
+            {
+                j++;
+            }
+
+            list.Add(new SyntaxTrivia(SyntaxKind.Whitespace, TextSpan.FromBounds(i, j)));
+            i = j;
         }
     }
 
