@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text;
 using ConfigLint.Analysis;
+using ConfigLint.Analysis.Configuration;
 using ConfigLint.Analysis.Engine;
 using ConfigLint.Cli.Reporting;
 using ConfigLint.Rules;
@@ -66,6 +67,7 @@ public static class CliApp
         failOn.AcceptOnlyFromAmong("error", "warning", "note", "none");
         var select = new Option<string[]>("--select") { Description = "Only these rule IDs, names or prefixes (comma-separated).", AllowMultipleArgumentsPerToken = true };
         var ignore = new Option<string[]>("--ignore") { Description = "Skip these rule IDs, names or prefixes (comma-separated).", AllowMultipleArgumentsPerToken = true };
+        var config = new Option<string?>("--config") { Description = $"Read settings from this file (default: {ConfigLoader.DefaultName} in the current folder, when present)." };
 
         var check = new Command("check", "Lint files and folders.");
         check.Arguments.Add(paths);
@@ -74,13 +76,15 @@ public static class CliApp
         check.Options.Add(failOn);
         check.Options.Add(select);
         check.Options.Add(ignore);
+        check.Options.Add(config);
         check.SetAction(result => Check(env,
             result.GetValue(paths) ?? [],
             result.GetValue(format)!,
             result.GetValue(output),
-            result.GetValue(failOn)!,
+            result.GetResult(failOn) is { Implicit: false } ? result.GetValue(failOn)! : null,
             SplitList(result.GetValue(select)),
-            SplitList(result.GetValue(ignore))));
+            SplitList(result.GetValue(ignore)),
+            result.GetValue(config)));
         root.Subcommands.Add(check);
 
         var rules = new Command("rules", "List every rule.");
@@ -100,7 +104,7 @@ public static class CliApp
 
     public static AnalyzerDriver CreateDriver() => new(RuleCatalog.CreateAll());
 
-    private static int Check(CliEnvironment env, string[] paths, string format, string? output, string failOn, List<string> select, List<string> ignore)
+    private static int Check(CliEnvironment env, string[] paths, string format, string? output, string? failOn, List<string> select, List<string> ignore, string? configPath)
     {
         foreach (var path in paths)
         {
@@ -111,9 +115,30 @@ public static class CliApp
             }
         }
 
+        ConfigLintConfig? settings = null;
+        var configFile = configPath is null ? ConfigLoader.Find(env.CurrentDirectory) : Path.GetFullPath(Path.Combine(env.CurrentDirectory, configPath));
+        if (configFile is not null)
+        {
+            if (!File.Exists(configFile))
+            {
+                env.Error.WriteLine($"configlint: error: configuration file '{configPath}' does not exist.");
+                return ExitError;
+            }
+
+            try
+            {
+                settings = ConfigLoader.Load(configFile, Path.GetRelativePath(env.CurrentDirectory, configFile).Replace('\\', '/'));
+            }
+            catch (ConfigException ex)
+            {
+                env.Error.WriteLine($"configlint: error: {ex.Message}");
+                return ExitError;
+            }
+        }
+
         var driver = CreateDriver();
         var known = driver.Descriptors.ToList();
-        foreach (var pattern in select.Concat(ignore))
+        foreach (var pattern in select.Concat(ignore).Concat(settings?.Select ?? []).Concat(settings?.Ignore ?? []).Concat(settings?.Severity.Keys ?? []))
         {
             if (!known.Any(d => AnalyzerDriver.Matches(d, pattern)))
             {
@@ -122,7 +147,7 @@ public static class CliApp
             }
         }
 
-        var result = driver.Run(new AnalysisOptions(paths, env.CurrentDirectory, select, ignore));
+        var result = driver.Run(new AnalysisOptions(paths, env.CurrentDirectory, select, ignore, settings));
         var toFile = output is not null;
         var rich = env.Terminal && !toFile && format == "text";
         var report = format == "json"
@@ -157,7 +182,16 @@ public static class CliApp
             return ExitError;
         }
 
-        LanguageExtensions.TryParseLevel(failOn, out var threshold);
+        var threshold = DiagnosticLevel.Warning;
+        if (failOn is not null)
+        {
+            LanguageExtensions.TryParseLevel(failOn, out threshold);
+        }
+        else if (settings?.FailOn is { } configured)
+        {
+            threshold = configured;
+        }
+
         return threshold != DiagnosticLevel.None && result.Findings.Any(f => f.Level >= threshold) ? ExitFindings : ExitClean;
     }
 

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using ConfigLint.Analysis.Configuration;
 using ConfigLint.Analysis.Suppression;
 using ConfigLint.Semantics;
 using ConfigLint.Semantics.Compose;
@@ -14,7 +15,14 @@ public sealed record AnalysisOptions(
     IReadOnlyList<string> Paths,
     string CurrentDirectory,
     IReadOnlyList<string> Select,
-    IReadOnlyList<string> Ignore);
+    IReadOnlyList<string> Ignore,
+    ConfigLintConfig? Config = null)
+{
+    /// <summary>The command line's --select wins over the configuration's; ignores add up.</summary>
+    public IReadOnlyList<string> EffectiveSelect => Select.Count > 0 ? Select : (Config?.Select ?? []);
+
+    public IReadOnlyList<string> EffectiveIgnore => [.. Ignore, .. Config?.Ignore ?? []];
+}
 
 /// <summary>What a run produced: findings in deterministic order, tool errors, the files read.</summary>
 public sealed record AnalysisResult(ImmutableArray<Finding> Findings, ImmutableArray<string> Errors, ImmutableArray<SyntaxTree> Trees, Deployment Deployment);
@@ -42,7 +50,7 @@ public sealed class AnalyzerDriver
             .Select(p => Path.GetFullPath(Path.Combine(options.CurrentDirectory, p))).ToList();
         var root = CommonRoot(fullPaths);
         var workspace = new FileSystemWorkspace(root, options.CurrentDirectory);
-        var discovered = FileDiscovery.Discover(fullPaths, workspace, errors);
+        var discovered = FileDiscovery.Discover(fullPaths, workspace, errors, options.Config);
         foreach (var explicitFile in fullPaths.Where(File.Exists))
         {
             if (!discovered.Any(d => d.FullPath == explicitFile))
@@ -85,6 +93,7 @@ public sealed class AnalyzerDriver
 
         var visible = findings.Where(f => IsSelected(f.Descriptor, options)).ToList();
         visible = ApplySuppressions(deployment.Trees, visible, options);
+        visible = ApplySeverity(visible, options.Config);
         var ordered = visible
             .DistinctBy(f => (f.RuleId, f.Path, f.Location.Span, f.Message))
             .OrderBy(f => f.Path, StringComparer.Ordinal)
@@ -115,7 +124,33 @@ public sealed class AnalyzerDriver
         d.Id.StartsWith(pattern, StringComparison.OrdinalIgnoreCase) || d.Name.Equals(pattern, StringComparison.OrdinalIgnoreCase);
 
     private static bool IsSelected(RuleDescriptor d, AnalysisOptions options) =>
-        (options.Select.Count == 0 || options.Select.Any(p => Matches(d, p))) && !options.Ignore.Any(p => Matches(d, p));
+        (options.EffectiveSelect.Count == 0 || options.EffectiveSelect.Any(p => Matches(d, p))) && !options.EffectiveIgnore.Any(p => Matches(d, p));
+
+    /// <summary>Configured severity overrides: a new level for every finding of the rule, or none to drop them.</summary>
+    private static List<Finding> ApplySeverity(List<Finding> findings, ConfigLintConfig? config)
+    {
+        if (config is null || config.Severity.IsEmpty)
+        {
+            return findings;
+        }
+
+        var result = new List<Finding>(findings.Count);
+        foreach (var f in findings)
+        {
+            // The most specific setting wins: TOR001 over TOR.
+            var level = config.Severity.Where(kv => Matches(f.Descriptor, kv.Key)).OrderByDescending(kv => kv.Key.Length).FirstOrDefault();
+            if (level.Key is null)
+            {
+                result.Add(f);
+            }
+            else if (level.Value != DiagnosticLevel.None)
+            {
+                result.Add(f with { Level = level.Value });
+            }
+        }
+
+        return result;
+    }
 
     private static ImmutableArray<TorConfig> BindTor(List<SyntaxTree> torTrees, FileSystemWorkspace workspace)
     {

@@ -1,3 +1,4 @@
+using ConfigLint.Analysis.Configuration;
 using ConfigLint.Syntax;
 
 namespace ConfigLint.Analysis.Engine;
@@ -13,8 +14,9 @@ public static class FileDiscovery
 {
     private static readonly HashSet<string> SkippedFolders = new(StringComparer.Ordinal) { ".git", ".hg", ".svn", "node_modules" };
 
-    public static List<DiscoveredFile> Discover(IEnumerable<string> fullPaths, FileSystemWorkspace workspace, List<string> errors)
+    public static List<DiscoveredFile> Discover(IEnumerable<string> fullPaths, FileSystemWorkspace workspace, List<string> errors, ConfigLintConfig? config = null)
     {
+        config ??= ConfigLintConfig.Empty;
         var result = new List<DiscoveredFile>();
         var seenFiles = new HashSet<string>(StringComparer.Ordinal);
         var seenDirs = new HashSet<string>(StringComparer.Ordinal);
@@ -40,7 +42,7 @@ public static class FileDiscovery
         void Walk(string dir, int depth)
         {
             var real = FileSystemWorkspace.RealPath(dir) ?? dir;
-            if (depth > 64 || !seenDirs.Add(real) || !workspace.IsInsideRoot(dir))
+            if (depth > 64 || !seenDirs.Add(real) || !workspace.IsInsideRoot(dir) || (depth > 0 && config.IsExcluded(dir)))
             {
                 return;
             }
@@ -62,12 +64,12 @@ public static class FileDiscovery
         void AddFile(string file, bool explicitly)
         {
             var real = FileSystemWorkspace.RealPath(file) ?? file;
-            if (!workspace.IsInsideRoot(file) || !seenFiles.Add(real))
+            if (!workspace.IsInsideRoot(file) || !seenFiles.Add(real) || (!explicitly && config.IsExcluded(file)))
             {
                 return;
             }
 
-            var language = LanguageDetector.ByName(file);
+            var language = config.LanguageOf(file) ?? LanguageDetector.ByName(file);
             if (language is null && (explicitly || LanguageDetector.ShouldSniff(file)))
             {
                 var head = ReadHead(file);
