@@ -20,7 +20,27 @@ public static class TorBinder
         var diagnostics = ImmutableArray.CreateBuilder<BindDiagnostic>();
         var stack = new List<string>();
         Splice(main, workspace, 0, stack, lines, files, diagnostics);
+        CheckServiceOrder(lines, diagnostics);
         return new TorConfig(main, lines.ToImmutable(), files.Distinct().ToImmutableArray(), diagnostics.ToImmutable());
+    }
+
+    /// <summary>Per-service HiddenService* options bind to the preceding HiddenServiceDir; before any, tor refuses to start.</summary>
+    private static void CheckServiceOrder(ImmutableArray<TorLine>.Builder lines, ImmutableArray<BindDiagnostic>.Builder diagnostics)
+    {
+        foreach (var line in lines)
+        {
+            if (line.Name == "HiddenServiceDir")
+            {
+                return;
+            }
+
+            if (TorOptions.IsPerServiceOption(line.Name) && line.Entry.Option.Status != TorOptionStatus.Unknown)
+            {
+                diagnostics.Add(new BindDiagnostic("CL0001", DiagnosticLevel.Error,
+                    $"{line.Name} comes before any HiddenServiceDir; per-service options bind to the HiddenServiceDir above them, so tor refuses to start.",
+                    line.KeyLocation));
+            }
+        }
     }
 
     /// <summary>The files a torrc includes directly (resolved, inside the root), without reporting.</summary>

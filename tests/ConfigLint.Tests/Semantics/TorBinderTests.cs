@@ -98,3 +98,16 @@ public class TorBinderTests
         result.Of("TOR001").ShouldBeEmpty();
     }
 }
+
+public class TorServiceOrderTests
+{
+    [Fact]
+    public void Per_service_option_before_any_HiddenServiceDir_is_CL0001()
+    {
+        using var t = new TempTree();
+        t.Write("torrc", "SocksPort 0\nHiddenServicePort 80 127.0.0.1:8080\nHiddenServiceDir /var/lib/tor/hs\nHiddenServicePort 81 127.0.0.1:8081\n");
+        var f = t.Check("CL0001").Findings.ShouldHaveSingleItem();
+        f.Where().ShouldBe("2:1");
+        f.Message.ShouldContain("before any HiddenServiceDir");
+    }
+}
