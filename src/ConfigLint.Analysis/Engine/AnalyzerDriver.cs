@@ -89,6 +89,12 @@ public sealed class AnalyzerDriver
         }
 
         AddBuiltIns(deployment, torConfigs, findings);
+        foreach (var diagnostic in projects.SelectMany(p => p.Diagnostics))
+        {
+            var descriptor = BuiltInDescriptors.All.First(b => b.Id == diagnostic.Id);
+            findings.Add(new Finding(descriptor, diagnostic.Level, descriptor.SecuritySeverity, diagnostic.Message, diagnostic.Location, [], null));
+        }
+
         errors.AddRange(workspace.ReadErrors.OrderBy(e => e, StringComparer.Ordinal));
 
         var visible = findings.Where(f => IsSelected(f.Descriptor, options)).ToList();
@@ -212,20 +218,23 @@ public sealed class AnalyzerDriver
                     }
                 }
 
-                projects.Add(ComposeLoader.Load(dir, files, env));
+                projects.Add(ComposeLoader.Load(dir, files, env, Loader(workspace)));
             }
 
             foreach (var (name, tree) in byName.OrderBy(kv => kv.Key, StringComparer.Ordinal))
             {
                 if (!used.Contains(name))
                 {
-                    projects.Add(ComposeLoader.Load(dir, [tree], env));
+                    projects.Add(ComposeLoader.Load(dir, [tree], env, Loader(workspace)));
                 }
             }
         }
 
         return projects.ToImmutable();
     }
+
+    private static Func<string, YamlSyntaxTree?> Loader(FileSystemWorkspace workspace) =>
+        path => workspace.GetTree(path, Language.Compose, out _) as YamlSyntaxTree;
 
     private static void RunRule(IRule rule, Deployment deployment, List<Finding> findings)
     {

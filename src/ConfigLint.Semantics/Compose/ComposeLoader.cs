@@ -14,10 +14,11 @@ namespace ConfigLint.Semantics.Compose;
 /// </summary>
 public static class ComposeLoader
 {
-    public static ComposeProject Load(string directory, IReadOnlyList<YamlSyntaxTree> files, IReadOnlyDictionary<string, string> env)
+    public static ComposeProject Load(string directory, IReadOnlyList<YamlSyntaxTree> files, IReadOnlyDictionary<string, string> env,
+        Func<string, YamlSyntaxTree?>? loadFile = null)
     {
         var project = new ComposeProject { Directory = directory, Files = [.. files], Environment = env };
-        var services = new Dictionary<string, ComposeService>(StringComparer.Ordinal);
+        var raw = new Dictionary<string, List<RawService>>(StringComparer.Ordinal);
         var order = new List<string>();
         foreach (var tree in files)
         {
@@ -51,28 +52,115 @@ public static class ComposeLoader
                         continue;
                     }
 
-                    if (!services.TryGetValue(name, out var service))
+                    if (!raw.TryGetValue(name, out var list))
                     {
-                        service = new ComposeService { Name = name, Project = project, NameLocation = new SourceLocation(tree, pair.Key.Span) };
-                        services[name] = service;
+                        raw[name] = list = [];
                         order.Add(name);
                     }
 
-                    if (pair.Value.Deref() is YamlMappingNode mapping)
+                    if (pair.Value.Deref() is YamlMappingNode mapping && pair.Value.Tag != "!reset")
                     {
-                        if (pair.Value.Tag == "!reset")
-                        {
-                            continue;
-                        }
-
-                        Apply(service, mapping, new Ctx(tree, env, directory));
+                        list.Add(new RawService(tree, pair.Key, mapping, directory));
                     }
                 }
             }
         }
 
-        project.Services = order.Select(n => services[n]).ToImmutableArray();
+        var services = ImmutableArray.CreateBuilder<ComposeService>();
+        foreach (var name in order)
+        {
+            var first = raw[name].FirstOrDefault();
+            var nameLocation = first is null ? new SourceLocation(files[0], default) : new SourceLocation(first.Tree, first.Key.Span);
+            var service = new ComposeService { Name = name, Project = project, NameLocation = nameLocation };
+            foreach (var source in raw[name].SelectMany(r => Expand(r, raw, loadFile, project, [], 0)))
+            {
+                Apply(service, source.Mapping, new Ctx(source.Tree, env, directory));
+            }
+
+            services.Add(service);
+        }
+
+        project.Services = services.ToImmutable();
         return project;
+    }
+
+    /// <summary>A service's mapping in one file, and the folder that file's relative paths resolve against.</summary>
+    private sealed record RawService(YamlSyntaxTree Tree, YamlNode Key, YamlMappingNode Mapping, string Directory);
+
+    /// <summary>
+    /// A service mapping preceded by what it extends (<c>extends: base</c> or <c>{service, file}</c>), base first,
+    /// recursively; a name in an extended file resolves within that file. Cycles and missing bases are reported
+    /// on the project.
+    /// </summary>
+    private static IEnumerable<RawService> Expand(RawService source, Dictionary<string, List<RawService>> scope,
+        Func<string, YamlSyntaxTree?>? loadFile, ComposeProject project, HashSet<string> visiting, int depth)
+    {
+        if (source.Mapping["extends"] is not { } extends)
+        {
+            return [source];
+        }
+
+        var location = new SourceLocation(source.Tree, source.Mapping.Find("extends")!.Value.Span);
+        var (baseName, file) = extends switch
+        {
+            YamlScalarNode s => (s.Value, (string?)null),
+            YamlMappingNode m => ((m["service"]?.Deref() as YamlScalarNode)?.Value, (m["file"]?.Deref() as YamlScalarNode)?.Value),
+            _ => (null, null),
+        };
+        if (baseName is null)
+        {
+            return [source];
+        }
+
+        var filePath = file is null ? null : Path.GetFullPath(Path.Combine(source.Directory, file));
+        var key = (filePath ?? "(project)") + "#" + baseName;
+        if (depth > 16 || !visiting.Add(key))
+        {
+            project.AddDiagnostic(new BindDiagnostic("CL0001", DiagnosticLevel.Error,
+                $"'extends: {baseName}' leads back to a service already being extended: a circular reference, which docker compose rejects.", location));
+            return [source];
+        }
+
+        if (filePath is not null)
+        {
+            scope = loadFile?.Invoke(filePath) is { } other ? ServicesOf(other, Path.GetDirectoryName(filePath)!) : [];
+        }
+
+        if (!scope.TryGetValue(baseName, out var bases) || bases.Count == 0)
+        {
+            project.AddDiagnostic(new BindDiagnostic("CL0004", DiagnosticLevel.Error,
+                $"'extends' names service '{baseName}'{(file is null ? string.Empty : $" in '{file}'")}, which ConfigLint cannot find in the linted folder; docker compose needs it.", location));
+            visiting.Remove(key);
+            return [source];
+        }
+
+        var result = bases.SelectMany(b => Expand(b, scope, loadFile, project, visiting, depth + 1)).ToList();
+        visiting.Remove(key);
+        result.Add(source);
+        return result;
+    }
+
+    /// <summary>The service mappings of a file, by name.</summary>
+    private static Dictionary<string, List<RawService>> ServicesOf(YamlSyntaxTree tree, string directory)
+    {
+        var services = new Dictionary<string, List<RawService>>(StringComparer.Ordinal);
+        foreach (var map in tree.Documents.Select(d => d.Root?.Deref()).OfType<YamlMappingNode>().Select(r => r["services"]).OfType<YamlMappingNode>())
+        {
+            foreach (var pair in map.EffectivePairs)
+            {
+                if (pair.KeyText is { } name && pair.Value.Deref() is YamlMappingNode m)
+                {
+                    if (!services.TryGetValue(name, out var list))
+                    {
+                        services[name] = list = [];
+                    }
+
+                    list.Add(new RawService(tree, pair.Key, m, directory));
+                }
+            }
+        }
+
+        return services;
     }
 
     private sealed record Ctx(YamlSyntaxTree Tree, IReadOnlyDictionary<string, string> Env, string Directory)

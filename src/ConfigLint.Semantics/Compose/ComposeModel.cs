@@ -172,6 +172,12 @@ public sealed class ComposeService
 public sealed class ComposeProject
 {
     private readonly Dictionary<string, ComposeNetwork> _networks = new(StringComparer.Ordinal);
+    private readonly List<BindDiagnostic> _diagnostics = [];
+
+    /// <summary>Problems found while merging the project (extends cycles, missing bases).</summary>
+    public IReadOnlyList<BindDiagnostic> Diagnostics => _diagnostics;
+
+    internal void AddDiagnostic(BindDiagnostic diagnostic) => _diagnostics.Add(diagnostic);
 
     public required string Directory { get; init; }
 

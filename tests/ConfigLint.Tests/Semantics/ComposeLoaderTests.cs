@@ -162,3 +162,49 @@ public class ComposeLoaderTests
         value.ShouldBe(expected);
     }
 }
+
+public class ComposeExtendsTests
+{
+    [Fact]
+    public void Extends_in_the_same_project_and_in_another_file_merge_base_first()
+    {
+        using var t = new TempTree();
+        t.Write("common/base.yaml", "services:\n  hardened:\n    cap_drop: [ALL]\n    read_only: true\n  root:\n    extends: hardened\n    user: root\n");
+        t.Write("compose.yaml", """
+            services:
+              base:
+                image: tor:1
+                privileged: true
+              tor:
+                extends: base
+                privileged: false
+              web:
+                extends:
+                  file: common/base.yaml
+                  service: root
+                image: nginx:1.27
+            """);
+        var result = t.Check();
+        var project = result.Deployment.ComposeProjects.Single(p => p.Services.Any(s => s.Name == "web"));
+        var tor = project.Service("tor")!;
+        tor.Image!.Value.ShouldBe("tor:1");
+        tor.Privileged!.Value.ShouldBe("false");
+        var web = project.Service("web")!;
+        web.User!.Value.ShouldBe("root");
+        web.ReadOnly!.AsBool.ShouldBe(true);
+        web.CapDrop.ShouldHaveSingleItem();
+        var root = result.Of("CMP007").Where(f => f.Path.EndsWith("common/base.yaml", StringComparison.Ordinal) && f.Message.Contains("'web'", StringComparison.Ordinal)).ShouldHaveSingleItem();
+        root.Where().ShouldBe("7:11");
+        result.Of("CMP002").Count().ShouldBe(1);
+    }
+
+    [Fact]
+    public void Extends_cycles_and_missing_bases_are_reported()
+    {
+        using var t = new TempTree();
+        t.Write("compose.yaml", "services:\n  a:\n    extends: b\n  b:\n    extends: a\n  c:\n    extends: nowhere\n");
+        var r = t.Check();
+        r.Of("CL0001").ShouldNotBeEmpty();
+        r.Of("CL0004").ShouldHaveSingleItem().Where().ShouldBe("7:14");
+    }
+}
