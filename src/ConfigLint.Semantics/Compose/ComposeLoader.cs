@@ -107,8 +107,9 @@ public static class ComposeLoader
             YamlMappingNode m => ((m["service"]?.Deref() as YamlScalarNode)?.Value, (m["file"]?.Deref() as YamlScalarNode)?.Value),
             _ => (null, null),
         };
-        if (baseName is null)
+        if (baseName is null || (file is not null && (file.Contains("://", StringComparison.Ordinal) || file.StartsWith("remote:", StringComparison.Ordinal))))
         {
+            // Remote resources are not fetched: nothing leaves the machine.
             return [source];
         }
 

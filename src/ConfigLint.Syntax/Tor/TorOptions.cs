@@ -234,13 +234,14 @@ public static class TorOptions
         "ExitPolicyRejectLocalInterfaces", "ExitPolicyRejectPrivate", "ExtendAllowPrivateAddresses", "FascistFirewall",
         "HiddenServiceDirGroupReadable", "HiddenServiceNonAnonymousMode", "HiddenServiceSingleHopMode", "IPv6Exit",
         "ReducedExitPolicy", "RunAsDaemon", "SafeSocks", "Sandbox", "TestSocks", "TestingTorNetwork", "UseBridges",
-        "NoExec", "CacheDirectoryGroupReadable", "KeyDirectoryGroupReadable", "AutomapHostsOnResolve",
+        "NoExec", "AutomapHostsOnResolve", "DirCache",
+        "UseEntryGuards",
     }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Options that take 0, 1 or auto.</summary>
     private static readonly FrozenSet<string> AutoBooleanTable = new[]
     {
-        "ExitRelay", "UseEntryGuards", "ConnectionPadding", "DirCache",
+        "ExitRelay", "ConnectionPadding", "CacheDirectoryGroupReadable", "KeyDirectoryGroupReadable",
     }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
 
     public static IReadOnlyList<string> All => Names;
@@ -248,6 +249,10 @@ public static class TorOptions
     public static IReadOnlyCollection<string> Obsolete => ObsoleteTable;
 
     public static IReadOnlyDictionary<string, string> Aliases => AliasTable;
+
+    public static IReadOnlyCollection<string> Booleans => BooleanTable;
+
+    public static IReadOnlyCollection<string> AutoBooleans => AutoBooleanTable;
 
     /// <summary>Resolves a key the way tor does: alias, then exact (case-insensitive), obsolete, then prefix.</summary>
     public static TorOptionLookup Lookup(string key)

@@ -100,6 +100,32 @@ public class TorOracleTests(ITestOutputHelper output)
     }
 
     [OracleFact("tor", needsCorpus: false)]
+    public void Boolean_value_types_match_tor()
+    {
+        using var t = new TempTree();
+        var failures = new List<string>();
+        foreach (var option in TorOptions.Booleans.Concat(TorOptions.AutoBooleans))
+        {
+            var auto = TorOptions.AutoBooleans.Contains(option);
+            // Per-service options are only parsed inside an onion-service block.
+            var block = TorOptions.IsPerServiceOption(option) ? $"HiddenServiceDir {t.Root}/hs\nHiddenServicePort 80\n" : string.Empty;
+            var ok = t.Write("ok.torrc", $"SocksPort 0\n{block}{option} {(auto ? "auto" : "0")}\n");
+            var bad = t.Write("bad.torrc", $"SocksPort 0\n{block}{option} {(auto ? "yes" : "auto")}\n");
+            if (!TorAccepts(ok, out var log1) && log1.Contains($"Could not parse {option}", StringComparison.Ordinal))
+            {
+                failures.Add($"{option}: tor rejected the valid value");
+            }
+
+            if (TorAccepts(bad, out var log2) || !log2.Contains($"Could not parse {option}", StringComparison.Ordinal))
+            {
+                failures.Add($"{option}: tor did not reject the invalid value");
+            }
+        }
+
+        failures.ShouldBeEmpty();
+    }
+
+    [OracleFact("tor", needsCorpus: false)]
     public void Option_table_matches_tors_own_list()
     {
         var psi = new ProcessStartInfo(Repo.Which("tor")!, "--list-torrc-options") { RedirectStandardOutput = true };
