@@ -12,7 +12,7 @@ namespace ConfigLint.Semantics;
 /// </summary>
 public sealed class Deployment
 {
-    private readonly Dictionary<ComposeService, ImmutableArray<TorConfig>> _torBySerivce = [];
+    private readonly Dictionary<ComposeService, ImmutableArray<TorConfig>> _torByService = [];
     private readonly Dictionary<TorConfig, ComposeService> _serviceByTor = [];
 
     public Deployment(ImmutableArray<SyntaxTree> trees, ImmutableArray<TorConfig> torConfigs, ImmutableArray<ComposeProject> composeProjects, IWorkspace workspace)
@@ -31,16 +31,10 @@ public sealed class Deployment
 
     /// <summary>The tor configurations a compose service runs (mounted into it, or named by its <c>-f</c> argument).</summary>
     public ImmutableArray<TorConfig> TorConfigsOf(ComposeService service) =>
-        _torBySerivce.TryGetValue(service, out var configs) ? configs : [];
+        _torByService.TryGetValue(service, out var configs) ? configs : [];
 
     /// <summary>The compose service that runs a tor configuration, when the deployment shows one.</summary>
     public ComposeService? ServiceOf(TorConfig config) => _serviceByTor.GetValueOrDefault(config);
-
-    /// <summary>Whether a service runs tor: a linked torrc, or an image/command that names tor.</summary>
-    public bool RunsTor(ComposeService service) =>
-        TorConfigsOf(service).Length > 0
-        || service.Image?.Value.Split('/').Last().Split(':')[0].Contains("tor", StringComparison.OrdinalIgnoreCase) == true
-        || service.CommandLine.Split(' ').Any(w => Path.GetFileName(w) == "tor");
 
     /// <summary>The services an onion service forwards to (HiddenServicePort targets resolved in the project).</summary>
     public IEnumerable<(ComposeService Backend, TorConfig Config, TorLine Line)> OnionBackends(ComposeProject project)
@@ -113,7 +107,7 @@ public sealed class Deployment
 
                         // With -f, the mounted file must be the one tor reads; without, tor reads /etc/tor/torrc.
                         var wanted = fArg ?? "/etc/tor/torrc";
-                        if (containerPath == wanted || (fArg is null && IsDirectory(workspace, bind.HostPath) && Path.GetFileName(mainPath).StartsWith("torrc", StringComparison.Ordinal)))
+                        if (containerPath == wanted || (fArg is null && workspace.DirectoryExists(bind.HostPath) && Path.GetFileName(mainPath).StartsWith("torrc", StringComparison.Ordinal)))
                         {
                             linked.Add(config);
                         }
@@ -132,7 +126,7 @@ public sealed class Deployment
 
                 if (linked.Count > 0)
                 {
-                    _torBySerivce[service] = [.. linked.Distinct()];
+                    _torByService[service] = [.. linked.Distinct()];
                     foreach (var config in linked)
                     {
                         _serviceByTor.TryAdd(config, service);
@@ -141,8 +135,6 @@ public sealed class Deployment
             }
         }
     }
-
-    private static bool IsDirectory(IWorkspace workspace, string path) => workspace.DirectoryExists(path);
 
     /// <summary>Where a host file appears inside the container through a bind mount, or null.</summary>
     private static string? ContainerPathOf(string hostFile, ComposeVolume bind)

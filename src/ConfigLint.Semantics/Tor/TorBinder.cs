@@ -128,7 +128,7 @@ public static class TorBinder
         var pattern = value.Trim();
         var absolute = Path.IsPathRooted(pattern);
         var full = Path.GetFullPath(absolute ? pattern : Path.Combine(baseDirectory, pattern));
-        if (!workspace.IsInsideRoot(full) && !HasWildcardDirectory(pattern))
+        if (!workspace.IsInsideRoot(full))
         {
             return absolute
                 ? ([], $"'%include {value}' names a path outside the linted folder (inside the container, most likely); it is not analysed.", DiagnosticLevel.Note)
@@ -206,5 +206,4 @@ public static class TorBinder
         return (files, null, DiagnosticLevel.None);
     }
 
-    private static bool HasWildcardDirectory(string pattern) => false;
 }

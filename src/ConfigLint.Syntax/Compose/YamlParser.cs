@@ -185,39 +185,39 @@ public static class YamlParser
                     root = builder.ReadNode(parser, 0);
                 }
 
+                if (builder.Failure is not null)
+                {
+                    // Keep what was read before the error, so the rest of the file is still analysed.
+                    if (root is not null)
+                    {
+                        documents.Add(new YamlDocument(root, TextSpan.FromBounds((int)start.Start.Index, Math.Max((int)start.Start.Index, root.Span.End))));
+                    }
+
+                    break;
+                }
+
                 var end = parser.Consume<EvDocumentEnd>();
                 documents.Add(new YamlDocument(root, TextSpan.FromBounds((int)start.Start.Index, Math.Max((int)start.Start.Index, (int)end.End.Index))));
             }
         }
-        catch (YamlException ex)
+        catch (Exception ex) when (Builder.IsYamlFailure(ex))
         {
-            // The token pass reports scanner errors; report parser-level errors here once.
-            var at = (int)Math.Min(ex.Start.Index, s.Length);
-            if (!diagnostics.Any(d => d.Id == "CL0001" && d.Span.Start == SpanAt(s, at).Start))
-            {
-                diagnostics.Add(new ParseDiagnostic("CL0001", DiagnosticLevel.Error, Describe(ex), SpanAt(s, at)));
-            }
-
-            if (builder.LastRoot is { } partial && documents.Count == 0)
-            {
-                documents.Add(new YamlDocument(partial, partial.Span));
-            }
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or IndexOutOfRangeException or FormatException or OverflowException)
-        {
-            if (!diagnostics.Any(d => d.Id == "CL0001"))
-            {
-                diagnostics.Add(new ParseDiagnostic("CL0001", DiagnosticLevel.Error, "YAML syntax error: the file cannot be read.", new TextSpan(0, 0)));
-            }
-
-            if (builder.LastRoot is { } partial && documents.Count == 0)
-            {
-                documents.Add(new YamlDocument(partial, partial.Span));
-            }
+            builder.Fail(ex);
         }
         catch (InsufficientExecutionStackException)
         {
             diagnostics.Add(new ParseDiagnostic("CL0001", DiagnosticLevel.Error, "YAML nesting is too deep to analyse.", new TextSpan(0, 0)));
+        }
+
+        if (builder.Failure is { } failure)
+        {
+            // The token pass reports scanner errors; report a parser-level error only when it found none there.
+            var at = failure is YamlException y ? (int)Math.Min(y.Start.Index, s.Length) : 0;
+            if (!diagnostics.Any(d => d.Id == "CL0001"))
+            {
+                var message = failure is YamlException ye ? Describe(ye) : "YAML syntax error: the file cannot be read past this point.";
+                diagnostics.Add(new ParseDiagnostic("CL0001", DiagnosticLevel.Error, message, SpanAt(s, at)));
+            }
         }
 
         return documents.ToImmutable();
@@ -243,13 +243,20 @@ public static class YamlParser
         return "YAML syntax error: " + message;
     }
 
+    /// <summary>Builds nodes from parser events; on an error it keeps what it has read and stops.</summary>
     private sealed class Builder(string text, ImmutableArray<ParseDiagnostic>.Builder diagnostics)
     {
+        private long _budget = (4L * text.Length) + 64;
+
         public Dictionary<string, YamlNode> Anchors { get; } = new(StringComparer.Ordinal);
 
-        public YamlNode? LastRoot { get; private set; }
+        /// <summary>The first error; once set, nothing more is consumed.</summary>
+        public Exception? Failure { get; private set; }
 
-        private long _budget = (4L * text.Length) + 64;
+        public static bool IsYamlFailure(Exception ex) =>
+            ex is YamlException or InvalidOperationException or ArgumentException or IndexOutOfRangeException or FormatException or OverflowException;
+
+        public void Fail(Exception ex) => Failure ??= ex;
 
         public YamlNode ReadNode(IParser parser, int depth)
         {
@@ -264,7 +271,6 @@ public static class YamlParser
             }
 
             var node = ReadNodeCore(parser, depth);
-            LastRoot ??= node;
             if (node.Anchor is { } anchor)
             {
                 Anchors[anchor] = node;
@@ -277,7 +283,7 @@ public static class YamlParser
         {
             if (parser.TryConsume<YamlDotNet.Core.Events.Scalar>(out var scalar))
             {
-                return new YamlScalarNode(Span(scalar.Start, scalar.End), Anchor(scalar.Anchor), Tag(scalar.Tag), scalar.Value, scalar.Style);
+                return new YamlScalarNode(Span(scalar.Start, (int)scalar.End.Index), Anchor(scalar.Anchor), Tag(scalar.Tag), scalar.Value, scalar.Style);
             }
 
             if (parser.TryConsume<YamlDotNet.Core.Events.AnchorAlias>(out var alias))
@@ -287,24 +293,29 @@ public static class YamlParser
                 if (target is null)
                 {
                     diagnostics.Add(new ParseDiagnostic("CL0001", DiagnosticLevel.Error,
-                        $"Alias '*{name}' refers to an anchor that is not defined before it.", Span(alias.Start, alias.End)));
+                        $"Alias '*{name}' refers to an anchor that is not defined before it.", Span(alias.Start, (int)alias.End.Index)));
                 }
 
-                return new YamlAliasNode(Span(alias.Start, alias.End), name, target);
+                return new YamlAliasNode(Span(alias.Start, (int)alias.End.Index), name, target);
             }
 
             if (parser.TryConsume<SequenceStart>(out var seqStart))
             {
                 var items = ImmutableArray.CreateBuilder<YamlNode>();
-                while (!parser.TryConsume<SequenceEnd>(out var seqEnd))
+                try
                 {
-                    items.Add(ReadNode(parser, depth + 1));
-                    continue;
+                    while (Failure is null && !parser.TryConsume<SequenceEnd>(out _))
+                    {
+                        items.Add(ReadNode(parser, depth + 1));
+                    }
+                }
+                catch (Exception ex) when (IsYamlFailure(ex))
+                {
+                    Fail(ex);
                 }
 
-                var endMark = parser.Current?.Start ?? seqStart.End;
                 var last = items.Count > 0 ? items[^1].Span.End : (int)seqStart.End.Index;
-                return new YamlSequenceNode(Span(seqStart.Start, seqStart.Start, Math.Max(last, (int)seqStart.End.Index)),
+                return new YamlSequenceNode(Span(seqStart.Start, Math.Max(last, (int)seqStart.End.Index)),
                     Anchor(seqStart.Anchor), Tag(seqStart.Tag), items.ToImmutable());
             }
 
@@ -312,34 +323,52 @@ public static class YamlParser
             {
                 var pairs = ImmutableArray.CreateBuilder<YamlPair>();
                 var keys = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
-                while (!parser.TryConsume<MappingEnd>(out _))
+                try
                 {
-                    var key = ReadNode(parser, depth + 1);
-                    var value = ReadNode(parser, depth + 1);
-                    if (key is YamlScalarNode k && !(k.IsPlain && k.Value == "<<"))
+                    while (Failure is null && !parser.TryConsume<MappingEnd>(out _))
                     {
-                        if (keys.TryGetValue(k.Value, out var first))
+                        var key = ReadNode(parser, depth + 1);
+                        if (Failure is not null)
                         {
-                            var line = LineOf(first.Span.Start);
-                            diagnostics.Add(new ParseDiagnostic("CL0001", DiagnosticLevel.Error,
-                                $"Duplicate key '{k.Value}' (first defined on line {line}); docker compose rejects the file.", k.Span));
+                            break;
                         }
-                        else
-                        {
-                            keys[k.Value] = k;
-                        }
-                    }
 
-                    pairs.Add(new YamlPair(key, value));
+                        var value = ReadNode(parser, depth + 1);
+                        CheckDuplicate(key, keys);
+                        pairs.Add(new YamlPair(key, value));
+                    }
+                }
+                catch (Exception ex) when (IsYamlFailure(ex))
+                {
+                    Fail(ex);
                 }
 
                 var last = pairs.Count > 0 ? pairs[^1].Value.Span.End : (int)mapStart.End.Index;
-                return new YamlMappingNode(Span(mapStart.Start, mapStart.Start, Math.Max(last, (int)mapStart.End.Index)),
+                return new YamlMappingNode(Span(mapStart.Start, Math.Max(last, (int)mapStart.End.Index)),
                     Anchor(mapStart.Anchor), Tag(mapStart.Tag), pairs.ToImmutable());
             }
 
             var current = parser.Current!;
             throw new YamlException(current.Start, current.End, $"unexpected {current.GetType().Name}");
+        }
+
+        private void CheckDuplicate(YamlNode key, Dictionary<string, YamlNode> keys)
+        {
+            if (key is not YamlScalarNode k || (k.IsPlain && k.Value == "<<"))
+            {
+                return;
+            }
+
+            if (keys.TryGetValue(k.Value, out var first))
+            {
+                var line = LineOf(first.Span.Start);
+                diagnostics.Add(new ParseDiagnostic("CL0001", DiagnosticLevel.Error,
+                    $"Duplicate key '{k.Value}' (first defined on line {line}); docker compose rejects the file.", k.Span));
+            }
+            else
+            {
+                keys[k.Value] = k;
+            }
         }
 
         private int LineOf(int position)
@@ -356,9 +385,7 @@ public static class YamlParser
             return line;
         }
 
-        private TextSpan Span(Mark start, Mark end) => Span(start, start, (int)end.Index);
-
-        private TextSpan Span(Mark start, Mark unused, int end)
+        private TextSpan Span(Mark start, int end)
         {
             var s = (int)Math.Min(start.Index, text.Length);
             var e = Math.Clamp(end, s, text.Length);

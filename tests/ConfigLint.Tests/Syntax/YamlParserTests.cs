@@ -87,3 +87,16 @@ public class YamlParserTests
         a.Find("command")!.Value.Tag.ShouldBe("!override");
     }
 }
+
+public class YamlRecoveryTests
+{
+    [Fact]
+    public void Services_before_a_syntax_error_are_still_analysed()
+    {
+        using var t = new TempTree();
+        t.Write("compose.yaml", "services:\n  a:\n    image: x:1\n    privileged: true\n  b:\n    image: [x\n    user: root\n");
+        var r = t.Check();
+        r.Of("CL0001").ShouldNotBeEmpty();
+        r.Of("CMP002").ShouldHaveSingleItem().Where().ShouldBe("4:17");
+    }
+}
