@@ -9,7 +9,21 @@ public sealed record SourceLocation(SyntaxTree Tree, TextSpan Span)
 {
     public string Path => Tree.Path;
 
-    public LinePositionSpan LineSpan => Tree.Text.Lines.GetLinePositionSpan(Span);
+    /// <summary>Line and column (0-based); a UTF-8 byte-order mark is not a column editors count.</summary>
+    public LinePositionSpan LineSpan
+    {
+        get
+        {
+            var span = Tree.Text.Lines.GetLinePositionSpan(Span);
+            if (Tree.Text.Length == 0 || Tree.Text[0] != '\uFEFF')
+            {
+                return span;
+            }
+
+            static LinePosition Shift(LinePosition p) => p.Line == 0 && p.Character > 0 ? new LinePosition(0, p.Character - 1) : p;
+            return new LinePositionSpan(Shift(span.Start), Shift(span.End));
+        }
+    }
 }
 
 /// <summary>A diagnostic the binder found (include errors, merge problems), located in one file.</summary>

@@ -78,6 +78,12 @@ public static class TextRenderer
         var span = f.LineSpan;
         var line = text.Lines[Math.Min(span.Start.Line, text.Lines.Count - 1)];
         var content = text.ToString(line.Span);
+        if (line.LineNumber == 0 && content.StartsWith('\uFEFF'))
+        {
+            // LineSpan columns already leave the byte-order mark out.
+            content = content[1..];
+        }
+
         var caretStart = span.Start.Character;
         var caretEnd = span.End.Line == span.Start.Line ? span.End.Character : content.Length;
         var offset = 0;

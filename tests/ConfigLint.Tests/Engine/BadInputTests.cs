@@ -117,3 +117,14 @@ public class BadInputTests
         Directory.GetFiles(t.Root, "*", SearchOption.AllDirectories).Select(f => (f, File.GetLastWriteTimeUtc(f))).ShouldBe(before);
     }
 }
+
+public class ByteOrderMarkTests
+{
+    [Fact]
+    public void A_bom_does_not_shift_columns_on_line_one()
+    {
+        using var t = new TempTree();
+        t.WriteBytes("torrc", [0xEF, 0xBB, 0xBF, .. "SocksPort 0.0.0.0:9050\n"u8.ToArray()]);
+        t.Check("TOR001").Of("TOR001").ShouldHaveSingleItem().Where().ShouldBe("1:11");
+    }
+}
