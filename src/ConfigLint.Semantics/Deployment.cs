@@ -87,7 +87,7 @@ public sealed class Deployment
             foreach (var service in project.Services)
             {
                 var linked = new List<TorConfig>();
-                var binds = service.Volumes.Where(v => v.IsBind).ToList();
+                var binds = service.HostMounts.ToList();
                 var fArg = FileArgument(service);
                 foreach (var config in TorConfigs)
                 {

@@ -40,6 +40,18 @@ public static class ComposeLoader
                     }
                 }
 
+                if (root["configs"] is YamlMappingNode configs)
+                {
+                    foreach (var pair in configs.EffectivePairs)
+                    {
+                        var file = (pair.Value.Deref() as YamlMappingNode)?["file"];
+                        if (pair.KeyText is { } name && new Ctx(tree, env, directory).Value(file) is { } path)
+                        {
+                            project.SetConfigFile(name, Path.GetFullPath(Path.Combine(directory, path.Value)));
+                        }
+                    }
+                }
+
                 if (root["services"] is not YamlMappingNode serviceMap)
                 {
                     continue;
@@ -230,6 +242,9 @@ public static class ComposeLoader
                 case "links":
                     service.Links = MergeBy(replace ? [] : service.Links, reset ? [] : Items(value).Select(ctx.Value).OfType<ComposeValue>(), l => l.Value);
                     break;
+                case "configs":
+                    service.Configs = MergeBy(replace ? [] : service.Configs, reset ? [] : Items(value).Select(i => ReadConfigMount(i, ctx)).OfType<ComposeConfigMount>(), c => c.Target);
+                    break;
                 case "profiles":
                     service.Profiles = reset ? [] : Items(value).Select(ctx.Value).OfType<ComposeValue>().Select(v => v.Value).ToImmutableArray();
                     break;
@@ -367,6 +382,18 @@ public static class ComposeLoader
         }
 
         return new ComposePort(ip, string.IsNullOrEmpty(published) ? null : published, target2, protocol, ctx.At(node), v.Value);
+    }
+
+    /// <summary>A service's <c>configs</c> entry: short form mounts at /&lt;source&gt;, long form names the target.</summary>
+    private static ComposeConfigMount? ReadConfigMount(YamlNode node, Ctx ctx)
+    {
+        if (node.Deref() is YamlMappingNode m)
+        {
+            var source = ctx.Value(m["source"])?.Value;
+            return source is null ? null : new ComposeConfigMount(source, ctx.Value(m["target"])?.Value ?? "/" + source, ctx.At(node));
+        }
+
+        return ctx.Value(node) is { } v ? new ComposeConfigMount(v.Value, "/" + v.Value, ctx.At(node)) : null;
     }
 
     private static ComposeVolume? ReadVolume(YamlNode node, Ctx ctx)

@@ -50,6 +50,9 @@ public sealed record ComposeVolume(string Type, string? Source, string Target, b
     public bool IsBind => Type == "bind";
 }
 
+/// <summary>A <c>configs</c> entry of a service: the top-level config's name and where it lands in the container.</summary>
+public sealed record ComposeConfigMount(string Source, string Target, SourceLocation Location);
+
 /// <summary>A service's attachment to a network.</summary>
 public sealed record ServiceNetwork(string Name, ImmutableArray<string> Aliases, string? Ipv4Address, string? Ipv6Address, SourceLocation Location);
 
@@ -106,6 +109,17 @@ public sealed class ComposeService
     public ImmutableArray<ComposePort> Ports { get; set; } = [];
 
     public ImmutableArray<ComposeVolume> Volumes { get; set; } = [];
+
+    public ImmutableArray<ComposeConfigMount> Configs { get; set; } = [];
+
+    /// <summary>
+    /// Every host path that appears inside the container: bind mounts, and <c>configs</c> whose top-level
+    /// definition names a <c>file</c>, as read-only binds.
+    /// </summary>
+    public IEnumerable<ComposeVolume> HostMounts =>
+        Volumes.Where(v => v.IsBind).Concat(Configs
+            .Where(c => Project.ConfigFile(c.Source) is not null)
+            .Select(c => new ComposeVolume("bind", c.Source, c.Target, true, c.Location, Project.ConfigFile(c.Source))));
 
     /// <summary>The networks the service joins; null when it has no <c>networks:</c> and joins <c>default</c>.</summary>
     public ImmutableArray<ServiceNetwork>? Networks { get; set; }
@@ -198,4 +212,11 @@ public sealed class ComposeProject
         _networks.TryGetValue(name, out var n) ? n : new ComposeNetwork(name, false, null, null, false, null);
 
     internal void SetNetwork(ComposeNetwork network) => _networks[network.Name] = network;
+
+    private readonly Dictionary<string, string> _configFiles = new(StringComparer.Ordinal);
+
+    /// <summary>The host file of a top-level <c>configs</c> entry, or null.</summary>
+    public string? ConfigFile(string name) => _configFiles.GetValueOrDefault(name);
+
+    internal void SetConfigFile(string name, string path) => _configFiles[name] = path;
 }

@@ -207,3 +207,40 @@ public class RuleBehaviourTests
         t.Check("CMP010").Of("CMP010").ShouldHaveSingleItem().Where().ShouldBe("3:12");
     }
 }
+
+public class CrossFileLinkTests
+{
+    [Fact]
+    public void Torrc_delivered_as_a_compose_config_links_the_service()
+    {
+        using var t = new TempTree();
+        t.Write("compose.yaml", """
+            services:
+              relay:
+                image: tor:0.4.8
+                ports: ["443:443", "9050:9050"]
+                configs:
+                  - source: torrc
+                    target: /etc/tor/torrc
+            configs:
+              torrc:
+                file: ./relay.torrc
+            """);
+        t.Write("relay.torrc", "ORPort 443\nExitRelay 0\nExitPolicy reject *:*\n");
+        var r = t.Check("CMP001");
+        var project = r.Deployment.ComposeProjects.Single();
+        r.Deployment.TorConfigsOf(project.Service("relay")!).ShouldHaveSingleItem();
+        r.Of("CMP001").ShouldHaveSingleItem().Message.ShouldContain("9050");
+    }
+
+    [Fact]
+    public void Tor_lowers_TOR001_to_a_note_for_an_internal_only_service()
+    {
+        using var t = new TempTree();
+        t.Write("compose.yaml", "services:\n  tor:\n    image: tor:1\n    networks: [inner]\n    volumes: [\"./tor:/etc/tor:ro\"]\nnetworks:\n  inner:\n    internal: true\n");
+        t.Write("tor/torrc", "SocksPort 0.0.0.0:9050\nSocksPolicy accept 172.16.0.0/12, reject *\n");
+        var f = t.Check("TOR001").Of("TOR001").ShouldHaveSingleItem();
+        f.Level.ShouldBe(DiagnosticLevel.Note);
+        f.SecuritySeverity.ShouldBe(3.0);
+    }
+}
