@@ -88,12 +88,7 @@ public sealed class AnalyzerDriver
             }
         }
 
-        AddBuiltIns(deployment, torConfigs, findings);
-        foreach (var diagnostic in projects.SelectMany(p => p.Diagnostics))
-        {
-            var descriptor = BuiltInDescriptors.All.First(b => b.Id == diagnostic.Id);
-            findings.Add(new Finding(descriptor, diagnostic.Level, descriptor.SecuritySeverity, diagnostic.Message, diagnostic.Location, [], null));
-        }
+        AddBuiltIns(deployment, torConfigs.SelectMany(c => c.Diagnostics).Concat(projects.SelectMany(p => p.Diagnostics)), findings);
 
         errors.AddRange(workspace.ReadErrors.OrderBy(e => e, StringComparer.Ordinal));
 
@@ -312,22 +307,16 @@ public sealed class AnalyzerDriver
         }
     }
 
-    private static void AddBuiltIns(Deployment deployment, ImmutableArray<TorConfig> torConfigs, List<Finding> findings)
+    /// <summary>Parse diagnostics of every file read (includes too) and the binders' diagnostics, as CL findings.</summary>
+    private static void AddBuiltIns(Deployment deployment, IEnumerable<BindDiagnostic> bindDiagnostics, List<Finding> findings)
     {
-        foreach (var tree in deployment.Trees)
+        var located = deployment.Trees
+            .SelectMany(tree => tree.Diagnostics.Select(d => (d.Id, d.Level, d.Message, Location: new SourceLocation(tree, d.Span))))
+            .Concat(bindDiagnostics.Select(d => (d.Id, d.Level, d.Message, d.Location)));
+        foreach (var (id, level, message, location) in located)
         {
-            foreach (var diagnostic in tree.Diagnostics)
-            {
-                var descriptor = BuiltInDescriptors.All.First(b => b.Id == diagnostic.Id);
-                findings.Add(new Finding(descriptor, diagnostic.Level, descriptor.SecuritySeverity, diagnostic.Message,
-                    new SourceLocation(tree, diagnostic.Span), [], null));
-            }
-        }
-
-        foreach (var diagnostic in torConfigs.SelectMany(c => c.Diagnostics))
-        {
-            var descriptor = BuiltInDescriptors.All.First(b => b.Id == diagnostic.Id);
-            findings.Add(new Finding(descriptor, diagnostic.Level, descriptor.SecuritySeverity, diagnostic.Message, diagnostic.Location, [], null));
+            var descriptor = BuiltInDescriptors.All.First(b => b.Id == id);
+            findings.Add(new Finding(descriptor, level, descriptor.SecuritySeverity, message, location, [], null));
         }
     }
 
