@@ -1,0 +1,74 @@
+using ConfigLint.Analysis.Engine;
+using ConfigLint.Syntax;
+using ConfigLint.Tests.Testing;
+using Shouldly;
+
+namespace ConfigLint.Tests.Engine;
+
+public class DiscoveryTests
+{
+    [Theory]
+    [InlineData("etc/tor/torrc", Language.Tor)]
+    [InlineData("torrc.middle", Language.Tor)]
+    [InlineData("relay.torrc", Language.Tor)]
+    [InlineData("torrc-defaults", Language.Tor)]
+    [InlineData("etc/torrc.d/50-user.conf", Language.Tor)]
+    [InlineData("compose.yaml", Language.Compose)]
+    [InlineData("compose.prod.yml", Language.Compose)]
+    [InlineData("docker-compose.override.yml", Language.Compose)]
+    [InlineData("Dockerfile", Language.Dockerfile)]
+    [InlineData("Dockerfile.alpine", Language.Dockerfile)]
+    [InlineData("tor.Dockerfile", Language.Dockerfile)]
+    [InlineData("Containerfile", Language.Dockerfile)]
+    [InlineData("squid.conf", Language.Squid)]
+    [InlineData("squid-ssl.conf", Language.Squid)]
+    [InlineData("proxy.squid.conf", Language.Squid)]
+    [InlineData("nginx.conf", Language.Nginx)]
+    [InlineData("conf.d/site.conf", Language.Nginx)]
+    [InlineData("sites-enabled/onion.conf", Language.Nginx)]
+    [InlineData("site.nginx", Language.Nginx)]
+    [InlineData("rules.v4", Language.Iptables)]
+    public void Names_follow_the_design_table(string path, Language language) =>
+        LanguageDetector.ByName(path).ShouldBe(language);
+
+    [Theory]
+    [InlineData("README.md")]
+    [InlineData("settings.conf")]
+    [InlineData("torrc.d/.hidden")]
+    [InlineData("dockerfile.png")]
+    [InlineData("docker-compose.txt")]
+    public void Other_names_say_nothing(string path) => LanguageDetector.ByName(path).ShouldBeNull();
+
+    [Fact]
+    public void Content_sniffing_finds_torrc_and_compose_files_with_other_names()
+    {
+        using var t = new TempTree();
+        t.Write("tor/main.conf", "# relay\nORPort 9001\nExitRelay 0\nExitPolicy reject *:*\nNickname relay1\n");
+        t.Write("web/site.conf", "server {\n  listen 80;\n}\n");
+        t.Write("stack/prod.yml", "services:\n  a:\n    image: x:1\n    privileged: true\n");
+        t.Write(".github/workflows/ci.yml", "on: push\njobs: {}\n");
+        t.Write("doc/torrc_format.txt", "This document describes the torrc format.\nIt is prose.\n");
+        var result = t.Check();
+        result.Trees.Select(tree => (Path.GetFileName(tree.Path), tree.Language)).OrderBy(x => x.Item1, StringComparer.Ordinal)
+            .ShouldBe([("main.conf", Language.Tor), ("prod.yml", Language.Compose)]);
+        result.Of("CMP002").ShouldHaveSingleItem();
+    }
+
+    [Fact]
+    public void An_explicit_file_that_is_not_a_config_is_an_error()
+    {
+        using var t = new TempTree();
+        var readme = t.Write("README.md", "# hello\n");
+        var result = Lint.Run(t.Root, [readme]);
+        result.Errors.ShouldHaveSingleItem().ShouldContain("is not a torrc");
+    }
+
+    [Fact]
+    public void Dot_git_and_node_modules_are_skipped()
+    {
+        using var t = new TempTree();
+        t.Write(".git/torrc", "SocksPort 0.0.0.0:9050\n");
+        t.Write("node_modules/x/torrc", "SocksPort 0.0.0.0:9050\n");
+        t.Check().Trees.ShouldBeEmpty();
+    }
+}
