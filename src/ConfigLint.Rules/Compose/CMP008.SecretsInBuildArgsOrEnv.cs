@@ -32,7 +32,9 @@ public sealed class SecretsInBuildArgsOrEnv : IRule
                 continue;
             }
 
-            if (env.Name.EndsWith("_FILE", StringComparison.OrdinalIgnoreCase) || env.Value.StartsWith("/run/secrets/", StringComparison.Ordinal))
+            // The fix itself: a *_FILE variable naming a file (compose secrets land in /run/secrets/).
+            if (env.Value.StartsWith("/run/secrets/", StringComparison.Ordinal)
+                || (env.Name.EndsWith("_FILE", StringComparison.OrdinalIgnoreCase) && env.Value.StartsWith('/')))
             {
                 continue;
             }

@@ -187,8 +187,8 @@ public class RuleBehaviourTests
     public void CMP008_notes_interpolated_secrets_and_skips_file_variables()
     {
         using var t = new TempTree();
-        t.Write("compose.yaml", "services:\n  a:\n    image: x:1\n    environment:\n      - API_TOKEN=${TOKEN}\n      - DB_PASSWORD_FILE=/run/secrets/db\n      - PUBLIC_KEY=abc\n      - MONKEY=banana\n");
-        t.Check("CMP008").Of("CMP008").ShouldHaveSingleItem().Level.ShouldBe(DiagnosticLevel.Note);
+        t.Write("compose.yaml", "services:\n  a:\n    image: x:1\n    environment:\n      - API_TOKEN=${TOKEN}\n      - DB_PASSWORD_FILE=/run/secrets/db\n      - SECRET_KEY_FILE=/etc/app/key\n      - PUBLIC_KEY=abc\n      - MONKEY=banana\n      - ADMIN_PASSWORD_FILE=hunter2\n");
+        t.Check("CMP008").Of("CMP008").Select(f => (f.Where(), f.Level)).ShouldBe([("5:9", DiagnosticLevel.Note), ("10:9", DiagnosticLevel.Warning)]);
     }
 
     [Fact]
