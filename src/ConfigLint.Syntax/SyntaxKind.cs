@@ -36,6 +36,13 @@ public enum SyntaxKind : ushort
     YamlDirective,
     YamlDocumentStart,
     YamlDocumentEnd,
+
+    // Dockerfile (300–399).
+    DockerfileDocument = 300,
+    DockerInstruction,
+    DockerKeyword,
+    DockerArguments,
+    DockerHeredocBody,
 }
 
 public static class SyntaxKindFacts

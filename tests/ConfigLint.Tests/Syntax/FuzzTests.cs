@@ -47,6 +47,20 @@ public class FuzzTests
     }
 
     [Fact]
+    public void Dockerfile_parser_never_throws_and_always_round_trips()
+    {
+        var random = new Random(777);
+        string[] pieces = ["FROM", "RUN", "COPY", "ENV", "ONBUILD", "HEALTHCHECK", "# escape=`\n", "# syntax=x\n", " ", "\t", "\n", "\r\n", "\\", "`", "#", "\"", "'", "<<EOF", "<<-E", "EOF\n", "E", "[", "]", ",", "--from=x", "--", "=", "a", "é", "😀"];
+        for (var i = 0; i < 3000; i++)
+        {
+            var text = RandomText(random, pieces, random.Next(0, 120));
+            var tree = ConfigLint.Syntax.Dockerfile.DockerfileParser.Parse("Dockerfile", Microsoft.CodeAnalysis.Text.SourceText.From(text));
+            tree.ToFullString().ShouldBe(text);
+            tree.CheckFidelity().ShouldBeNull(text);
+        }
+    }
+
+    [Fact]
     public void Engine_never_throws_on_random_compose_projects()
     {
         var random = new Random(99);
