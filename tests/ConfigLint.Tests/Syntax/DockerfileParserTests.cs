@@ -119,3 +119,43 @@ public class DockerfileParserTests(ITestOutputHelper output)
         tree.Instructions[3].Command.IsJson.ShouldBeFalse();
     }
 }
+
+public class DockerShellWordTests(ITestOutputHelper output)
+{
+    /// <summary>BuildKit's envVarTest table (platform A and U lines): expansion result or error.</summary>
+    [CorpusFact]
+    public void BuildKit_envVarTest_cases_expand_identically()
+    {
+        var env = new Dictionary<string, string> { ["PWD"] = "/home", ["SHELL"] = "bash", ["KOREAN"] = "한국어", ["NULL"] = string.Empty };
+        var path = Path.Combine(Repo.Corpus, "dockerfile", "moby-buildkit", "frontend", "dockerfile", "shell", "envVarTest");
+        var cases = 0;
+        var failures = new List<string>();
+        foreach (var line in File.ReadAllLines(path))
+        {
+            if (line.TrimStart().StartsWith('#') || line.Trim().Length == 0)
+            {
+                continue;
+            }
+
+            var parts = line.Split('|');
+            if (parts.Length != 3 || parts[0].Trim() is not ("A" or "U"))
+            {
+                continue;
+            }
+
+            cases++;
+            var input = parts[1].Trim();
+            var expected = parts[2].Trim();
+            var actual = DockerShellWord.Expand(input, n => env.GetValueOrDefault(n), out var error);
+            var got = actual ?? "error";
+            if (got != expected)
+            {
+                failures.Add($"{input}: expected '{expected}', got '{got}' {error}");
+            }
+        }
+
+        output.WriteLine($"{cases - failures.Count}/{cases} envVarTest cases match.");
+        cases.ShouldBeGreaterThan(200);
+        failures.ShouldBeEmpty();
+    }
+}
