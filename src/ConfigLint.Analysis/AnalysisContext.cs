@@ -36,6 +36,11 @@ public sealed class AnalysisContext
 
     internal List<Action<DeploymentContext>> DeploymentActions { get; } = [];
 
+    internal List<Action<DockerfileContext>> DockerfileActions { get; } = [];
+
+    /// <summary>Called once per Dockerfile, with its stage model.</summary>
+    public void RegisterDockerfileAction(Action<DockerfileContext> action) => DockerfileActions.Add(action);
+
     /// <summary>Called for every syntax node of a kind, in every file of its language.</summary>
     public void RegisterSyntaxNodeAction(Action<SyntaxNodeContext> action, SyntaxKind kind) => SyntaxActions.Add((kind, action));
 
@@ -154,6 +159,22 @@ public sealed class SyntaxTreeContext : RuleContext
         : base(d, deployment, r) => Tree = tree;
 
     public SyntaxTree Tree { get; }
+}
+
+public sealed class DockerfileContext : RuleContext
+{
+    internal DockerfileContext(RuleDescriptor d, Deployment deployment, Action<Finding> r, ConfigLint.Semantics.Dockerfile.DockerfileModel model)
+        : base(d, deployment, r) => Model = model;
+
+    public ConfigLint.Semantics.Dockerfile.DockerfileModel Model { get; }
+
+    /// <summary>The stages that run: compose build targets, and the last stage unless every building service names a target.</summary>
+    public IReadOnlyList<ConfigLint.Semantics.Dockerfile.DockerStage> RuntimeStages => Deployment.RuntimeStages(Model);
+
+    /// <summary>Line 1 of the Dockerfile.</summary>
+    public SourceLocation FileStart => new(Model.Tree, Model.Tree.Text.Lines.Count > 0 ? Model.Tree.Text.Lines[0].Span : default);
+
+    public SourceLocation At(Microsoft.CodeAnalysis.Text.TextSpan span) => new(Model.Tree, span);
 }
 
 public sealed class DeploymentContext : RuleContext

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using ConfigLint.Semantics.Compose;
+using ConfigLint.Semantics.Dockerfile;
 using ConfigLint.Semantics.Tor;
 using ConfigLint.Syntax;
 
@@ -15,12 +16,68 @@ public sealed class Deployment
     private readonly Dictionary<ComposeService, ImmutableArray<TorConfig>> _torByService = [];
     private readonly Dictionary<TorConfig, ComposeService> _serviceByTor = [];
 
-    public Deployment(ImmutableArray<SyntaxTree> trees, ImmutableArray<TorConfig> torConfigs, ImmutableArray<ComposeProject> composeProjects, IWorkspace workspace)
+    private readonly Dictionary<ComposeService, DockerfileModel> _dockerfileByService = [];
+
+    public Deployment(ImmutableArray<SyntaxTree> trees, ImmutableArray<TorConfig> torConfigs, ImmutableArray<ComposeProject> composeProjects, IWorkspace workspace,
+        ImmutableArray<DockerfileModel> dockerfiles = default)
     {
         Trees = trees;
         TorConfigs = torConfigs;
         ComposeProjects = composeProjects;
+        Dockerfiles = dockerfiles.IsDefault ? [] : dockerfiles;
         Link(workspace);
+        LinkDockerfiles(workspace);
+    }
+
+    public ImmutableArray<DockerfileModel> Dockerfiles { get; }
+
+    /// <summary>The Dockerfile a compose service builds (build context + dockerfile), when it is in the linted folder.</summary>
+    public DockerfileModel? DockerfileOf(ComposeService service) => _dockerfileByService.GetValueOrDefault(service);
+
+    /// <summary>The compose services that build a Dockerfile.</summary>
+    public IEnumerable<ComposeService> ServicesBuilding(DockerfileModel model) =>
+        _dockerfileByService.Where(kv => kv.Value == model).Select(kv => kv.Key);
+
+    /// <summary>
+    /// The stages that run: each building service's <c>build.target</c> (else the last stage); with no compose
+    /// service building the file, the last stage. When every building service names a target, only those.
+    /// </summary>
+    public IReadOnlyList<DockerStage> RuntimeStages(DockerfileModel model)
+    {
+        var services = ServicesBuilding(model).ToList();
+        var stages = new List<DockerStage>();
+        foreach (var service in services)
+        {
+            if (model.RuntimeStage(service.Build?.Target) is { } stage && !stages.Contains(stage))
+            {
+                stages.Add(stage);
+            }
+        }
+
+        if ((services.Count == 0 || services.Any(s => s.Build?.Target is null)) && model.Stages.LastOrDefault() is { } last && !stages.Contains(last))
+        {
+            stages.Add(last);
+        }
+
+        return stages;
+    }
+
+    private void LinkDockerfiles(IWorkspace workspace)
+    {
+        var byPath = Dockerfiles.ToDictionary(d => workspace.FullPathOf(d.Tree), StringComparer.Ordinal);
+        foreach (var service in ComposeProjects.SelectMany(p => p.Services))
+        {
+            if (service.Build?.ContextPath is not { } context || service.Build.HasInlineDockerfile)
+            {
+                continue;
+            }
+
+            var file = Path.GetFullPath(Path.Combine(context, service.Build.Dockerfile ?? "Dockerfile"));
+            if (byPath.TryGetValue(file, out var model))
+            {
+                _dockerfileByService[service] = model;
+            }
+        }
     }
 
     public ImmutableArray<SyntaxTree> Trees { get; }

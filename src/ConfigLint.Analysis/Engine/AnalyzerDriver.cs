@@ -61,9 +61,9 @@ public sealed class AnalyzerDriver
 
         // Parse every discovered file (includes are parsed on demand by the binders).
         var trees = new List<SyntaxTree>();
-        foreach (var file in discovered.Where(f => f.Language is Language.Tor or Language.Compose))
+        foreach (var file in discovered.Where(f => f.Language is Language.Tor or Language.Compose or Language.Dockerfile))
         {
-            // squid, nginx and Dockerfile parsers arrive in later releases; their files are classified but not read yet.
+            // squid and nginx parsers arrive in a later release; their files are classified but not read yet.
             if (workspace.GetTree(file.FullPath, file.Language, out _) is { } tree)
             {
                 trees.Add(tree);
@@ -72,7 +72,9 @@ public sealed class AnalyzerDriver
 
         var torConfigs = BindTor(trees.Where(t => t.Language == Language.Tor && t is not UnparsedTree).ToList(), workspace);
         var projects = BindCompose(trees.OfType<YamlSyntaxTree>().Where(t => t.Language == Language.Compose).ToList(), workspace);
-        var deployment = new Deployment([.. workspace.Trees.OrderBy(t => t.Path, StringComparer.Ordinal)], torConfigs, projects, workspace);
+        var dockerfiles = trees.OfType<ConfigLint.Syntax.Dockerfile.DockerfileSyntaxTree>()
+            .Select(ConfigLint.Semantics.Dockerfile.DockerfileModel.Build).ToImmutableArray();
+        var deployment = new Deployment([.. workspace.Trees.OrderBy(t => t.Path, StringComparer.Ordinal)], torConfigs, projects, workspace, dockerfiles);
 
         var findings = new List<Finding>();
         var selected = _rules.Where(r => IsSelected(r.Descriptor, options)).ToList();
@@ -298,6 +300,14 @@ public sealed class AnalyzerDriver
                 {
                     action(new ComposeServiceContext(d, deployment, Report, service));
                 }
+            }
+        }
+
+        foreach (var model in deployment.Dockerfiles)
+        {
+            foreach (var action in context.DockerfileActions)
+            {
+                action(new DockerfileContext(d, deployment, Report, model));
             }
         }
 

@@ -245,6 +245,9 @@ public static class ComposeLoader
                 case "configs":
                     service.Configs = MergeBy(replace ? [] : service.Configs, reset ? [] : Items(value).Select(i => ReadConfigMount(i, ctx)).OfType<ComposeConfigMount>(), c => c.Target);
                     break;
+                case "healthcheck":
+                    service.Healthcheck = reset ? null : ctx.At(node);
+                    break;
                 case "profiles":
                     service.Profiles = reset ? [] : Items(value).Select(ctx.Value).OfType<ComposeValue>().Select(v => v.Value).ToImmutableArray();
                     break;

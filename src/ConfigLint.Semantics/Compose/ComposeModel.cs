@@ -106,6 +106,9 @@ public sealed class ComposeService
 
     public ComposeValue? UseApiSocket { get; set; }
 
+    /// <summary>Where the service's <c>healthcheck:</c> is written (a test or <c>disable: true</c>), or null.</summary>
+    public SourceLocation? Healthcheck { get; set; }
+
     public ImmutableArray<ComposePort> Ports { get; set; } = [];
 
     public ImmutableArray<ComposeVolume> Volumes { get; set; } = [];

@@ -77,12 +77,27 @@ public partial class RuleCatalogTests
             // The README's examples are the bad and good fixtures, so the docs are tested.
             var blocks = Regex.Matches(readme, "```[a-z]*\n(.*?)```", RegexOptions.Singleline).Select(m => m.Groups[1].Value).ToList();
             blocks.Count.ShouldBeGreaterThanOrEqualTo(2);
-            var bad = Directory.EnumerateFiles(folder, "bad.*").Where(f => !f.EndsWith(".txt", StringComparison.Ordinal)).ShouldHaveSingleItem();
-            var good = Directory.EnumerateFiles(folder, "good.*").Where(f => !f.EndsWith(".txt", StringComparison.Ordinal)).ShouldHaveSingleItem();
+            var bad = ExampleFile(folder, "bad", d.LanguageFolder);
+            var good = ExampleFile(folder, "good", d.LanguageFolder);
             blocks[0].ShouldBe(File.ReadAllText(bad), $"{d.Id}: the Example block must be bad.*");
             blocks[1].ShouldBe(File.ReadAllText(good), $"{d.Id}: the Use instead block must be good.*");
             readme.ShouldContain("## References\n\n- ");
         }
+    }
+
+    /// <summary>The example a README shows: <c>bad.*</c>, or for cross-file rules the main file of the <c>bad/</c> folder.</summary>
+    private static string ExampleFile(string folder, string kind, string language)
+    {
+        var files = Directory.EnumerateFiles(folder, kind + ".*").Where(f => !f.EndsWith(".txt", StringComparison.Ordinal)).ToList();
+        if (files.Count > 0)
+        {
+            return files.ShouldHaveSingleItem();
+        }
+
+        var main = language switch { "torrc" => "torrc", "compose" => "compose.yaml", _ => "Dockerfile" };
+        var path = Path.Combine(folder, kind, main);
+        File.Exists(path).ShouldBeTrue($"{folder}: needs {kind}.* or {kind}/{main}");
+        return path;
     }
 
     [Fact]

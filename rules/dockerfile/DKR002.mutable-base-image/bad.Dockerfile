@@ -1,0 +1,3 @@
+ARG BASE=alpine
+FROM $BASE
+RUN apk add --no-cache tor

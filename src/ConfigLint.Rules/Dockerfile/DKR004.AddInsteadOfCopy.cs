@@ -1,0 +1,56 @@
+using ConfigLint.Analysis;
+using ConfigLint.Syntax;
+
+namespace ConfigLint.Rules.Dockerfile;
+
+/// <summary>DKR004. Docs: rules/dockerfile/DKR004.add-instead-of-copy/README.md</summary>
+public sealed class AddInsteadOfCopy : IRule
+{
+    public static readonly RuleDescriptor Rule = RuleDescriptor.Create("DKR004", "add-instead-of-copy",
+        "Use COPY for local files; verify remote ADD sources with --checksum.", Language.Dockerfile, DiagnosticLevel.Warning, 4.3, FixClass.Safe, "security", "CWE-494");
+
+    private static readonly string[] Archives = [".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz", ".tbz2", ".tar.xz", ".txz", ".tar.zst", ".tzst"];
+
+    public RuleDescriptor Descriptor => Rule;
+
+    public void Initialize(AnalysisContext context) => context.RegisterDockerfileAction(Check);
+
+    public static bool IsRemote(string source) =>
+        source.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || source.StartsWith("https://", StringComparison.OrdinalIgnoreCase)
+        || source.StartsWith("git@", StringComparison.Ordinal) || source.EndsWith(".git", StringComparison.OrdinalIgnoreCase) || source.Contains(".git#", StringComparison.Ordinal);
+
+    private static void Check(DockerfileContext ctx)
+    {
+        foreach (var instruction in ctx.Model.Tree.Instructions.Where(i => i.Command.Keyword == "add"))
+        {
+            var command = instruction.Command;
+            var sources = DockerFacts.Sources(command);
+            if (sources.Count == 0 && instruction.Heredocs.Length == 0)
+            {
+                continue;
+            }
+
+            var remote = sources.FirstOrDefault(IsRemote);
+            if (remote is not null)
+            {
+                if (!command.Flags.Any(f => f.Name == "checksum"))
+                {
+                    ctx.Report(DockerFacts.Locate(ctx.Model, instruction, remote),
+                        $"ADD downloads '{remote}' without '--checksum', so a compromised or changed server changes the image silently; add '--checksum=sha256:…' (or fetch and verify in a RUN step).",
+                        DiagnosticLevel.Warning, 5.9);
+                }
+
+                continue;
+            }
+
+            if (sources.Any(s => Archives.Any(a => s.EndsWith(a, StringComparison.OrdinalIgnoreCase)) || s.Contains('$', StringComparison.Ordinal)))
+            {
+                continue;
+            }
+
+            ctx.Report(DockerFacts.Keyword(ctx.Model, instruction),
+                $"ADD copies local files ('{string.Join("', '", sources.DefaultIfEmpty("here-document"))}') but also fetches URLs and unpacks archives; use COPY, which does only what it says.",
+                DiagnosticLevel.Warning, 4.3);
+        }
+    }
+}

@@ -1,0 +1,64 @@
+using System.Text.RegularExpressions;
+using ConfigLint.Semantics;
+using ConfigLint.Semantics.Dockerfile;
+using ConfigLint.Syntax.Dockerfile;
+
+namespace ConfigLint.Rules.Dockerfile;
+
+internal static partial class DockerFacts
+{
+    /// <summary>The source span of a word inside an instruction's logical line (first occurrence), or the keyword.</summary>
+    public static SourceLocation Locate(DockerfileModel model, DockerInstructionSyntax instruction, string word)
+    {
+        var index = word.Length == 0 ? -1 : instruction.LogicalLine.IndexOf(word, StringComparison.Ordinal);
+        var span = index < 0 ? instruction.KeywordToken.TokenSpan : instruction.MapLogical(index, word.Length);
+        return new SourceLocation(model.Tree, span);
+    }
+
+    public static SourceLocation Keyword(DockerfileModel model, DockerInstructionSyntax instruction) =>
+        new(model.Tree, instruction.KeywordToken.TokenSpan);
+
+    /// <summary>Splits an image reference: name, tag, digest (a registry port is not a tag).</summary>
+    public static (string Name, string? Tag, string? Digest) SplitImage(string reference)
+    {
+        var at = reference.IndexOf('@');
+        var digest = at >= 0 ? reference[(at + 1)..] : null;
+        var rest = at >= 0 ? reference[..at] : reference;
+        var slash = rest.LastIndexOf('/');
+        var colon = rest.LastIndexOf(':');
+        return colon > slash ? (rest[..colon], rest[(colon + 1)..], digest) : (rest, null, digest);
+    }
+
+    /// <summary>BuildKit's SecretsUsedInArgOrEnv test, with ConfigLint's allow-list and DL3064's known names.</summary>
+    public static bool IsSecretName(string name)
+    {
+        if (KnownSecrets.Contains(name.ToUpperInvariant()))
+        {
+            return true;
+        }
+
+        if (name.Equals("GPG_KEY", StringComparison.OrdinalIgnoreCase) || name.EndsWith("_FINGERPRINT", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        return SecretWord().IsMatch(name) && !AllowWord().IsMatch(name);
+    }
+
+    private static readonly HashSet<string> KnownSecrets =
+    [
+        "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "GITHUB_TOKEN", "GH_TOKEN", "GITLAB_TOKEN", "NPM_TOKEN", "POSTGRES_PASSWORD",
+        "MYSQL_ROOT_PASSWORD", "MYSQL_PASSWORD", "MARIADB_ROOT_PASSWORD", "REDIS_PASSWORD", "DOCKER_PASSWORD", "SLACK_TOKEN",
+        "CONTROL_PASSWORD", "HASHED_CONTROL_PASSWORD",
+    ];
+
+    [GeneratedRegex("(?:_|^)(?:apikey|auth|credential|credentials|key|password|pword|passwd|secret|token)(?:_|$)", RegexOptions.IgnoreCase)]
+    private static partial Regex SecretWord();
+
+    [GeneratedRegex("(?:_|^)(?:public|file|version)(?:_|$)", RegexOptions.IgnoreCase)]
+    private static partial Regex AllowWord();
+
+    /// <summary>The sources of a COPY/ADD (every argument but the destination).</summary>
+    public static IReadOnlyList<string> Sources(DockerCommand command) =>
+        command.Args.Length < 2 ? [] : command.Args.Take(command.Args.Length - 1).ToList();
+}
