@@ -33,7 +33,8 @@ public sealed partial class MutableBaseImage : IRule
 
             foreach (var instruction in stage.Instructions.Where(i => i.Command.Keyword == "run"))
             {
-                var text = string.Join(' ', instruction.Command.Args);
+                // Here-document bodies are the script RUN executes.
+                var text = string.Join(' ', instruction.Command.Args.Concat(instruction.Heredocs.Select(h => h.Content)));
                 var unpinned = new List<string>();
                 foreach (Match install in Install().Matches(text))
                 {
@@ -49,7 +50,7 @@ public sealed partial class MutableBaseImage : IRule
                 if (unpinned.Count > 0)
                 {
                     ctx.Report(DockerFacts.Locate(ctx.Model, instruction, unpinned[0]),
-                        $"'{string.Join("', '", unpinned.Distinct())}' is installed without a version, so the daemon's version (and which defaults apply) is unknown; pin it ('{unpinned[0]}=<version>' for apt and apk).",
+                        $"'{string.Join("', '", unpinned.Distinct())}' {(unpinned.Distinct().Count() == 1 ? "is" : "are")} installed without a version, so the daemon's version (and which defaults apply) is unknown; pin it ('{unpinned[0]}=<version>' for apt and apk).",
                         DiagnosticLevel.Note, 2.0);
                 }
             }

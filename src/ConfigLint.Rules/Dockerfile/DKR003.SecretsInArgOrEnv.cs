@@ -17,7 +17,7 @@ public sealed class SecretsInArgOrEnv : IRule
     {
         var runtime = ctx.RuntimeStages.ToHashSet();
         var reported = new HashSet<(object, string)>();
-        foreach (var global in ctx.Model.GlobalArgs.Where(a => DockerFacts.IsSecretName(a.Name)))
+        foreach (var global in ctx.Model.GlobalArgs.Where(a => DockerFacts.IsSecretName(a.Name) && !DockerFacts.IsKeyFingerprint(a.Value)))
         {
             var usedInRuntime = runtime.Any(s => s.Args.Any(a => a.Name == global.Name));
             if (!usedInRuntime && reported.Add((global.Instruction, global.Name)))
@@ -31,7 +31,7 @@ public sealed class SecretsInArgOrEnv : IRule
         foreach (var stage in ctx.Model.Stages)
         {
             var isRuntime = runtime.Contains(stage);
-            foreach (var arg in stage.Args.Where(a => DockerFacts.IsSecretName(a.Name)))
+            foreach (var arg in stage.Args.Where(a => DockerFacts.IsSecretName(a.Name) && !DockerFacts.IsKeyFingerprint(a.Value)))
             {
                 if (reported.Add((arg.Instruction, arg.Name)))
                 {
@@ -42,7 +42,7 @@ public sealed class SecretsInArgOrEnv : IRule
                 }
             }
 
-            foreach (var env in stage.Env.Values.Where(e => DockerFacts.IsSecretName(e.Name) && ctx.Model.StageOf(e.Instruction) == stage))
+            foreach (var env in stage.Env.Values.Where(e => DockerFacts.IsSecretName(e.Name) && !DockerFacts.IsKeyFingerprint(e.Value) && ctx.Model.StageOf(e.Instruction) == stage))
             {
                 if (reported.Add((env.Instruction, env.Name)))
                 {

@@ -21,21 +21,26 @@ public sealed partial class KeyMaterialInImage : IRule
             var command = instruction.Command;
             var sources = DockerFacts.Sources(command);
             var from = command.Flags.FirstOrDefault(f => f.Name == "from")?.Value;
-            if (from is not null && sources.Any(s => s.Trim() is "/" or "/."))
+            var into = ctx.Model.StageOf(instruction);
+            var source = from is null ? null : ctx.Model.Stage(from);
+
+            // A whole builder filesystem (a stage that ran commands) copied into an image that ships.
+            if (source is not null && source.Instructions.Any(i => i.Command.Keyword == "run") && into is not null
+                && ctx.RuntimeStages.Contains(into) && sources.Any(s => s.Trim() is "/" or "/."))
             {
                 ctx.Report(DockerFacts.Keyword(ctx.Model, instruction),
                     $"COPY --from={from} / copies the whole filesystem of '{from}', build-time secrets and caches included; copy only the files the runtime needs.");
                 continue;
             }
 
-            foreach (var source in sources)
+            foreach (var path in sources)
             {
-                var name = source.TrimEnd('/').Split('/').Last();
-                var what = Classify(name, source);
+                var name = path.TrimEnd('/').Split('/').Last();
+                var what = Classify(name, path);
                 if (what is not null)
                 {
-                    ctx.Report(DockerFacts.Locate(ctx.Model, instruction, source),
-                        $"{command.Keyword.ToUpperInvariant()} puts '{source}' ({what}) into an image layer, where anyone who can pull the image can read it; mount it at run time from a volume or secret instead.");
+                    ctx.Report(DockerFacts.Locate(ctx.Model, instruction, path),
+                        $"{command.Keyword.ToUpperInvariant()} puts '{path}' ({what}) into an image layer, where anyone who can pull the image can read it; mount it at run time from a volume or secret instead.");
                     break;
                 }
             }

@@ -37,7 +37,7 @@ internal static partial class DockerFacts
             return true;
         }
 
-        if (name.Equals("GPG_KEY", StringComparison.OrdinalIgnoreCase) || name.EndsWith("_FINGERPRINT", StringComparison.OrdinalIgnoreCase))
+        if (PublicKeyName().IsMatch(name))
         {
             return false;
         }
@@ -57,6 +57,16 @@ internal static partial class DockerFacts
 
     [GeneratedRegex("(?:_|^)(?:public|file|version)(?:_|$)", RegexOptions.IgnoreCase)]
     private static partial Regex AllowWord();
+
+    /// <summary>Names of public key material (GPG/PGP key ids, fingerprints, key servers) and of boolean switches.</summary>
+    [GeneratedRegex(@"(?:^|_)(?:GPG|PGP)_KEYS?(?:_|$)|_FINGERPRINTS?$|KEY_?SERVER|^(?:MYSQL|MARIADB)_(?:ALLOW_EMPTY|RANDOM_ROOT)_PASSWORD$", RegexOptions.IgnoreCase)]
+    private static partial Regex PublicKeyName();
+
+    /// <summary>A value that is a public key id or fingerprint (hex, optionally 0x-prefixed or spaced).</summary>
+    public static bool IsKeyFingerprint(string? value) => value is not null && Fingerprint().IsMatch(value.Trim());
+
+    [GeneratedRegex(@"^(?:0x)?[0-9A-Fa-f]{8}(?:[0-9A-Fa-f ]{0,72})$")]
+    private static partial Regex Fingerprint();
 
     /// <summary>The sources of a COPY/ADD (every argument but the destination).</summary>
     public static IReadOnlyList<string> Sources(DockerCommand command) =>

@@ -244,3 +244,41 @@ public class CrossFileLinkTests
         f.SecuritySeverity.ShouldBe(3.0);
     }
 }
+
+public class DockerfileRuleTests
+{
+    private static ConfigLint.Analysis.Engine.AnalysisResult Dockerfile(string text, params string[] select)
+    {
+        using var t = new TempTree();
+        t.Write("Dockerfile", text);
+        return t.Check(select);
+    }
+
+    [Fact]
+    public void DKR003_skips_public_key_ids_and_switches()
+    {
+        Dockerfile("FROM alpine:3.20\nARG TOR_KEY=0x6AFEE6D49E92B601\nENV TOR_GPG_KEY=B35B F85B F194 89D0\nENV MYSQL_ALLOW_EMPTY_PASSWORD=yes\nENV PGP_KEY_SERVER=hkps://keys.openpgp.org\n", "DKR003")
+            .Findings.ShouldBeEmpty();
+        Dockerfile("FROM alpine:3.20\nARG TOR_KEY=hunter2\n", "DKR003").Of("DKR003").ShouldHaveSingleItem();
+    }
+
+    [Fact]
+    public void DKR005_whole_filesystem_only_from_a_builder_into_the_runtime()
+    {
+        Dockerfile("FROM tonistiigi/xx:1.5 AS xx\nFROM golang:1.22 AS build\nCOPY --from=xx / /\nRUN go build\nFROM alpine:3.20\nCOPY --from=build /out /app\n", "DKR005").Findings.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void DKR004_archives_and_checksums_are_fine()
+    {
+        Dockerfile("FROM alpine:3.20\nADD rootfs.tar.xz /\nADD --checksum=sha256:abc https://example.org/a.tgz /\n", "DKR004").Findings.ShouldBeEmpty();
+        Dockerfile("FROM alpine:3.20\nADD git@github.com:moby/buildkit.git /src\n", "DKR004").Of("DKR004").ShouldHaveSingleItem().SecuritySeverity.ShouldBe(5.9);
+    }
+
+    [Fact]
+    public void DKR002_escape_directive_heredoc_and_stage_names()
+    {
+        var r = Dockerfile("# escape=`\nARG V=3.20\nFROM alpine:${V} AS Build\nRUN <<EOF\napk add tor\nEOF\nFROM build\nFROM ubuntu\n", "DKR002");
+        r.Of("DKR002").Select(f => (f.Where(), f.Level)).ShouldBe([("4:1", DiagnosticLevel.Note), ("8:6", DiagnosticLevel.Warning)]);
+    }
+}
