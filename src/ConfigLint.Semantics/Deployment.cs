@@ -62,6 +62,13 @@ public sealed class Deployment
         return stages;
     }
 
+    /// <summary>BuildKit reads <c>&lt;Dockerfile&gt;.dockerignore</c> next to the Dockerfile first, then the context's <c>.dockerignore</c>.</summary>
+    private static DockerIgnore LoadIgnore(IWorkspace workspace, string dockerfile, string context)
+    {
+        var text = workspace.ReadText(dockerfile + ".dockerignore") ?? workspace.ReadText(Path.Combine(context, ".dockerignore"));
+        return text is null ? DockerIgnore.Empty : new DockerIgnore(text);
+    }
+
     private void LinkDockerfiles(IWorkspace workspace)
     {
         var byPath = Dockerfiles.ToDictionary(d => workspace.FullPathOf(d.Tree), StringComparer.Ordinal);
@@ -76,6 +83,16 @@ public sealed class Deployment
             if (byPath.TryGetValue(file, out var model))
             {
                 _dockerfileByService[service] = model;
+                model.Ignore = LoadIgnore(workspace, file, context);
+            }
+        }
+
+        // A Dockerfile no compose file builds: its own folder is the usual context.
+        foreach (var (file, model) in byPath)
+        {
+            if (model.Ignore.IsEmpty)
+            {
+                model.Ignore = LoadIgnore(workspace, file, Path.GetDirectoryName(file)!);
             }
         }
     }

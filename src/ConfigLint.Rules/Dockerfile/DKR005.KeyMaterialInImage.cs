@@ -33,7 +33,7 @@ public sealed partial class KeyMaterialInImage : IRule
                 continue;
             }
 
-            foreach (var path in sources)
+            foreach (var path in sources.Where(p => from is not null || !ctx.Model.Ignore.IsExcluded(p)))
             {
                 var name = path.TrimEnd('/').Split('/').Last();
                 var what = Classify(name, path);

@@ -75,6 +75,9 @@ public sealed class DockerfileModel
 
     public DockerfileSyntaxTree Tree { get; }
 
+    /// <summary>The build context's ignore file (<c>&lt;Dockerfile&gt;.dockerignore</c>, else <c>.dockerignore</c>).</summary>
+    public DockerIgnore Ignore { get; set; } = DockerIgnore.Empty;
+
     public ImmutableArray<DockerStage> Stages { get; }
 
     /// <summary>ARGs before the first FROM: usable in FROM lines, and in a stage only when redeclared there.</summary>

@@ -282,3 +282,25 @@ public class DockerfileRuleTests
         r.Of("DKR002").Select(f => (f.Where(), f.Level)).ShouldBe([("4:1", DiagnosticLevel.Note), ("8:6", DiagnosticLevel.Warning)]);
     }
 }
+
+public class DockerIgnoreTests
+{
+    [Theory]
+    [InlineData("secrets/\n", "secrets/hs_ed25519_secret_key", true)]
+    [InlineData("**/*.key\n!public.key\n", "certs/server.key", true)]
+    [InlineData("**/*.key\n!public.key\n", "public.key", false)]
+    [InlineData("# comment\n*.pem\n", "a/b.pem", false)]
+    [InlineData("./keys\n", "keys/id_rsa", true)]
+    public void Patterns_follow_dockerignore(string file, string path, bool excluded) =>
+        new ConfigLint.Semantics.Dockerfile.DockerIgnore(file).IsExcluded(path).ShouldBe(excluded);
+
+    [Fact]
+    public void DKR005_skips_sources_the_dockerignore_excludes()
+    {
+        using var t = new TempTree();
+        t.Write("Dockerfile", "FROM alpine:3.20\nCOPY id_rsa /root/.ssh/id_rsa\nCOPY .env /app/.env\n");
+        t.Write(".dockerignore", "# never send secrets to the daemon\n.env\n");
+        var f = t.Check("DKR005").Of("DKR005").ShouldHaveSingleItem();
+        f.Where().ShouldBe("2:6");
+    }
+}
