@@ -38,7 +38,7 @@ public sealed partial class MutableBaseImage : IRule
                 var unpinned = new List<string>();
                 foreach (Match install in Install().Matches(text))
                 {
-                    foreach (var word in install.Groups["args"].Value.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries))
+                    foreach (var word in install.Groups["args"].Value.Split([' ', '\t', '\r', '\n'], StringSplitOptions.RemoveEmptyEntries))
                     {
                         if (Daemon().IsMatch(word))
                         {
@@ -58,7 +58,7 @@ public sealed partial class MutableBaseImage : IRule
     }
 
     /// <summary>Package-manager installs; the arguments run to the next shell operator.</summary>
-    [GeneratedRegex(@"\b(?:apk\s+(?:--?[\w-]+\s+)*add|apt-get\s+(?:-[\w-]+\s+)*install|apt\s+(?:-[\w-]+\s+)*install|yum\s+(?:-[\w-]+\s+)*install|dnf\s+(?:-[\w-]+\s+)*install)\b(?<args>[^;&|]*)")]
+    [GeneratedRegex(@"\b(?:apk\s+(?:--?[\w-]+\s+)*add|apt-get\s+(?:-[\w-]+\s+)*install|apt\s+(?:-[\w-]+\s+)*install|yum\s+(?:-[\w-]+\s+)*install|dnf\s+(?:-[\w-]+\s+)*install)\b(?<args>[^;&|\n]*)")]
     private static partial Regex Install();
 
     /// <summary>A daemon package name with no version pin.</summary>
