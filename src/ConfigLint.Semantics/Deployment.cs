@@ -27,7 +27,67 @@ public sealed class Deployment
         Dockerfiles = dockerfiles.IsDefault ? [] : dockerfiles;
         Link(workspace);
         LinkDockerfiles(workspace);
+        LinkCopiedTorrcs(workspace);
     }
+
+    private readonly Dictionary<TorConfig, DockerfileModel> _dockerfileByTor = [];
+
+    /// <summary>The Dockerfile that copies a torrc into its image, when the deployment shows one.</summary>
+    public DockerfileModel? DockerfileOf(TorConfig config) => _dockerfileByTor.GetValueOrDefault(config);
+
+    /// <summary>
+    /// Follows COPY/ADD in each Dockerfile's runtime stages (sources resolved against the build context):
+    /// a copied torrc belongs to that image, and to the compose services that build it. Tor version evidence
+    /// from the Dockerfile (a pinned package or a TOR_VERSION argument) is recorded on the configuration.
+    /// </summary>
+    private void LinkCopiedTorrcs(IWorkspace workspace)
+    {
+        foreach (var model in Dockerfiles)
+        {
+            var dockerfile = workspace.FullPathOf(model.Tree);
+            var services = ServicesBuilding(model).ToList();
+            var contexts = services.Select(s => s.Build?.ContextPath).OfType<string>().DefaultIfEmpty(Path.GetDirectoryName(dockerfile)!).Distinct().ToList();
+            var version = DockerTorVersion.Find(model);
+            foreach (var stage in RuntimeStages(model))
+            {
+                foreach (var copy in stage.Instructions.Where(i => i.Command.Keyword is "copy" or "add" && !i.Command.Flags.Any(f => f.Name == "from")))
+                {
+                    foreach (var source in copy.Command.Args.Take(Math.Max(0, copy.Command.Args.Length - 1)))
+                    {
+                        foreach (var context in contexts)
+                        {
+                            var path = Path.GetFullPath(Path.Combine(context, model.Expand(source, copy) ?? source));
+                            foreach (var config in TorConfigs.Where(c => IsAtOrBelow(workspace.FullPathOf(c.Main), path)))
+                            {
+                                _dockerfileByTor.TryAdd(config, model);
+                                foreach (var service in services)
+                                {
+                                    var list = TorConfigsOf(service);
+                                    if (!list.Contains(config))
+                                    {
+                                        _torByService[service] = list.Add(config);
+                                    }
+
+                                    _serviceByTor.TryAdd(config, service);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+
+            if (version is not null)
+            {
+                foreach (var config in TorConfigs.Where(c => _dockerfileByTor.GetValueOrDefault(c) == model || services.Any(s => TorConfigsOf(s).Contains(c))))
+                {
+                    config.TorVersion ??= version;
+                }
+            }
+        }
+    }
+
+    private static bool IsAtOrBelow(string file, string path) =>
+        file == path || file.StartsWith(path.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar, StringComparison.Ordinal);
 
     public ImmutableArray<DockerfileModel> Dockerfiles { get; }
 

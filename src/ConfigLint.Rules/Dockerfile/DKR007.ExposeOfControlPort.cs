@@ -19,7 +19,9 @@ public sealed class ExposeOfControlPort : IRule
     private static void Check(DockerfileContext ctx)
     {
         var listeners = new Dictionary<int, string>();
-        foreach (var config in ctx.Deployment.ServicesBuilding(ctx.Model).SelectMany(s => ctx.Deployment.TorConfigsOf(s)))
+        var configs = ctx.Deployment.ServicesBuilding(ctx.Model).SelectMany(s => ctx.Deployment.TorConfigsOf(s))
+            .Concat(ctx.Deployment.TorConfigs.Where(c => ctx.Deployment.DockerfileOf(c) == ctx.Model)).Distinct();
+        foreach (var config in configs)
         {
             foreach (var option in Listeners)
             {

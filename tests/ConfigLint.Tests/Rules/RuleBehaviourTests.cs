@@ -304,3 +304,30 @@ public class DockerIgnoreTests
         f.Where().ShouldBe("2:6");
     }
 }
+
+public class DockerfileTorLinkTests
+{
+    [Theory]
+    [InlineData("RUN apk add --no-cache tor=0.2.9.17-r0", DiagnosticLevel.Error)]
+    [InlineData("RUN apt-get install -y tor=0.4.8.13-1", DiagnosticLevel.Note)]
+    [InlineData("ARG TOR_VERSION=0.3.4.11", DiagnosticLevel.Error)]
+    [InlineData("RUN apk add --no-cache tor", DiagnosticLevel.Warning)]
+    public void TOR005_level_follows_the_tor_version_the_image_pins(string line, DiagnosticLevel level)
+    {
+        using var t = new TempTree();
+        t.Write("relay/Dockerfile", $"FROM alpine:3.20\n{line}\nCOPY torrc /etc/tor/torrc\nUSER tor\nHEALTHCHECK NONE\n");
+        t.Write("relay/torrc", "ORPort 9001\nNickname relay\nContactInfo ops@example.org\n");
+        t.Check("TOR005").Of("TOR005").ShouldHaveSingleItem().Level.ShouldBe(level);
+    }
+
+    [Fact]
+    public void DKR007_and_TOR001_see_a_torrc_copied_into_the_image()
+    {
+        using var t = new TempTree();
+        t.Write("Dockerfile", "FROM alpine:3.20\nCOPY conf/ /etc/tor/\nEXPOSE 9050\nUSER tor\n");
+        t.Write("conf/torrc", "SocksPort 0.0.0.0:9050\nSocksPolicy accept 10.0.0.0/8, reject *\n");
+        var r = t.Check("DKR007");
+        r.Deployment.DockerfileOf(r.Deployment.TorConfigs.Single()).ShouldNotBeNull();
+        r.Of("DKR007").ShouldHaveSingleItem().Where().ShouldBe("3:8");
+    }
+}
