@@ -24,7 +24,7 @@ public sealed class Deployment
         Trees = trees;
         TorConfigs = torConfigs;
         ComposeProjects = composeProjects;
-        Dockerfiles = dockerfiles.IsDefault ? [] : dockerfiles;
+        _dockerfiles = dockerfiles.IsDefault ? [] : dockerfiles;
         Link(workspace);
         LinkDockerfiles(workspace);
         LinkCopiedTorrcs(workspace);
@@ -86,10 +86,17 @@ public sealed class Deployment
         }
     }
 
+    /// <summary>A service's build args with values (an arg without a value takes the host's environment, unknown here).</summary>
+    private static Dictionary<string, string> Args(ComposeService service) =>
+        (service.Build?.Args ?? []).Where(a => a.Value is not null).GroupBy(a => a.Name).ToDictionary(g => g.Key, g => g.Last().Value!, StringComparer.Ordinal);
+
     private static bool IsAtOrBelow(string file, string path) =>
         file == path || file.StartsWith(path.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar, StringComparison.Ordinal);
 
-    public ImmutableArray<DockerfileModel> Dockerfiles { get; }
+    private ImmutableArray<DockerfileModel> _dockerfiles;
+
+    /// <summary>Every Dockerfile's model (rebuilt with compose build args where the services building it agree on them).</summary>
+    public ImmutableArray<DockerfileModel> Dockerfiles => _dockerfiles;
 
     /// <summary>The Dockerfile a compose service builds (build context + dockerfile), when it is in the linted folder.</summary>
     public DockerfileModel? DockerfileOf(ComposeService service) => _dockerfileByService.GetValueOrDefault(service);
@@ -144,6 +151,26 @@ public sealed class Deployment
             {
                 _dockerfileByService[service] = model;
                 model.Ignore = LoadIgnore(workspace, file, context);
+            }
+        }
+
+        // Compose build args override ARG defaults; when several services build one Dockerfile with different
+        // args, the file is analysed with its own defaults.
+        foreach (var group in _dockerfileByService.GroupBy(kv => kv.Value).ToList())
+        {
+            var argSets = group.Select(kv => Args(kv.Key)).ToList();
+            if (argSets[0].Count == 0 || argSets.Skip(1).Any(a => !a.OrderBy(x => x.Key).SequenceEqual(argSets[0].OrderBy(x => x.Key))))
+            {
+                continue;
+            }
+
+            var rebuilt = DockerfileModel.Build(group.Key.Tree, argSets[0]);
+            rebuilt.Ignore = group.Key.Ignore;
+            _dockerfiles = _dockerfiles.Replace(group.Key, rebuilt);
+            byPath[workspace.FullPathOf(group.Key.Tree)] = rebuilt;
+            foreach (var (service, _) in group)
+            {
+                _dockerfileByService[service] = rebuilt;
             }
         }
 

@@ -66,12 +66,17 @@ public sealed class DockerfileModel
         "add", "copy", "env", "expose", "from", "label", "stopsignal", "user", "volume", "workdir", "onbuild", "arg",
     };
 
-    private DockerfileModel(DockerfileSyntaxTree tree, ImmutableArray<DockerStage> stages, ImmutableArray<DockerVariable> globalArgs)
+    private DockerfileModel(DockerfileSyntaxTree tree, ImmutableArray<DockerStage> stages, ImmutableArray<DockerVariable> globalArgs,
+        IReadOnlyDictionary<string, string> buildArgs)
     {
         Tree = tree;
         Stages = stages;
         GlobalArgs = globalArgs;
+        BuildArgs = buildArgs;
     }
+
+    /// <summary>Build arguments given from outside (compose <c>build.args</c>); they override ARG defaults.</summary>
+    public IReadOnlyDictionary<string, string> BuildArgs { get; }
 
     public DockerfileSyntaxTree Tree { get; }
 
@@ -149,7 +154,11 @@ public sealed class DockerfileModel
                 var eq = word.IndexOf('=');
                 var name = eq < 0 ? word : word[..eq];
                 string? value;
-                if (eq < 0)
+                if (BuildArgs.TryGetValue(name, out var given))
+                {
+                    value = given;
+                }
+                else if (eq < 0)
                 {
                     // Redeclaring a global ARG brings its default into the stage.
                     value = GlobalArgs.LastOrDefault(g => g.Name == name)?.Value;
@@ -172,11 +181,14 @@ public sealed class DockerfileModel
         }
     }
 
-    public static DockerfileModel Build(DockerfileSyntaxTree tree)
+    public static DockerfileModel Build(DockerfileSyntaxTree tree) => Build(tree, new Dictionary<string, string>());
+
+    /// <summary>Builds the model with build arguments (compose <c>build.args</c>) overriding ARG defaults.</summary>
+    public static DockerfileModel Build(DockerfileSyntaxTree tree, IReadOnlyDictionary<string, string> buildArgs)
     {
         // Global ARGs: everything before the first FROM.
         var globalArgs = new List<DockerVariable>();
-        var probe = new DockerfileModel(tree, [], []);
+        var probe = new DockerfileModel(tree, [], [], buildArgs);
         foreach (var instruction in tree.Instructions.TakeWhile(i => i.Command.Keyword != "from"))
         {
             if (instruction.Command.Keyword == "arg")
@@ -186,7 +198,7 @@ public sealed class DockerfileModel
             }
         }
 
-        var model = new DockerfileModel(tree, [], [.. globalArgs]);
+        var model = new DockerfileModel(tree, [], [.. globalArgs], buildArgs);
         var stages = new List<DockerStage>();
         var globals = ToScope(globalArgs);
         DockerStage? current = null;
@@ -220,7 +232,7 @@ public sealed class DockerfileModel
             model.Finish(current, body);
         }
 
-        return new DockerfileModel(tree, [.. stages], [.. globalArgs]);
+        return new DockerfileModel(tree, [.. stages], [.. globalArgs], buildArgs);
     }
 
     /// <summary>Name → value, the last declaration winning (ARG may be declared twice).</summary>

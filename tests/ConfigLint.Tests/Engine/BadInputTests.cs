@@ -128,3 +128,16 @@ public class ByteOrderMarkTests
         t.Check("TOR001").Of("TOR001").ShouldHaveSingleItem().Where().ShouldBe("1:11");
     }
 }
+
+public class BigDockerfileTests
+{
+    [Fact]
+    public void A_ten_megabyte_Dockerfile_line_is_fine()
+    {
+        using var t = new TempTree();
+        t.Write("Dockerfile", "FROM alpine:3.20\nRUN apt-get install " + string.Concat(Enumerable.Repeat("-y ", 1_000_000)) + "tor\nENV A=" + new string('b', 10 * 1024 * 1024) + "\n");
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        t.Check("DKR002").Of("DKR002").ShouldHaveSingleItem().Level.ShouldBe(ConfigLint.Syntax.DiagnosticLevel.Note);
+        watch.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(20));
+    }
+}

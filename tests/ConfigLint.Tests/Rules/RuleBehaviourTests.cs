@@ -331,3 +331,18 @@ public class DockerfileTorLinkTests
         r.Of("DKR007").ShouldHaveSingleItem().Where().ShouldBe("3:8");
     }
 }
+
+public class ComposeBuildArgsTests
+{
+    [Fact]
+    public void Compose_build_args_override_ARG_defaults()
+    {
+        using var t = new TempTree();
+        t.Write("Dockerfile", "ARG BASE=alpine:3.20\nFROM $BASE\nARG RUN_AS=10001\nUSER $RUN_AS\nHEALTHCHECK NONE\n");
+        t.Check("DKR001", "DKR002").Findings.ShouldBeEmpty();
+        t.Write("compose.yaml", "services:\n  app:\n    build:\n      context: .\n      args:\n        BASE: alpine:latest\n        RUN_AS: root\n");
+        var r = t.Check("DKR001", "DKR002");
+        r.Of("DKR002").ShouldHaveSingleItem().Message.ShouldContain("'alpine:latest'");
+        r.Of("DKR001").ShouldHaveSingleItem().Message.ShouldContain("USER 'root'");
+    }
+}
