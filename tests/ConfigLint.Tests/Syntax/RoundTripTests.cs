@@ -34,8 +34,10 @@ public class RoundTripTests(ITestOutputHelper output)
             .ToList();
         var tor = files.Where(f => LanguageDetector.ByName(f) == Language.Tor || f.EndsWith(".torrc", StringComparison.Ordinal) || Path.GetFileName(f) == "torrc").ToList();
         var yaml = files.Where(f => f.EndsWith(".yaml", StringComparison.Ordinal) || f.EndsWith(".yml", StringComparison.Ordinal)).ToList();
+        var docker = files.Where(f => LanguageDetector.ByName(f) == Language.Dockerfile || Path.GetFileName(f) == "Dockerfile").ToList();
         RoundTrip(tor, Language.Tor).Ok.ShouldBeGreaterThan(20);
         RoundTrip(yaml, Language.Compose).Ok.ShouldBeGreaterThan(10);
+        RoundTrip(docker, Language.Dockerfile).Ok.ShouldBeGreaterThan(15);
     }
 
     private static (int Ok, int NotText) RoundTrip(IEnumerable<string> files, Language language)
@@ -53,7 +55,12 @@ public class RoundTripTests(ITestOutputHelper output)
                 continue;
             }
 
-            var tree = language == Language.Tor ? TorParser.Parse(file, loaded.Text!) : YamlParser.Parse(file, loaded.Text!);
+            SyntaxTree tree = language switch
+            {
+                Language.Tor => TorParser.Parse(file, loaded.Text!),
+                Language.Dockerfile => ConfigLint.Syntax.Dockerfile.DockerfileParser.Parse(file, loaded.Text!),
+                _ => YamlParser.Parse(file, loaded.Text!),
+            };
             var printed = tree.ToFullString();
             if (!SourceLoader.Encode(printed).AsSpan().SequenceEqual(bytes) || tree.CheckFidelity() is { } problem && problem.Length > 0)
             {
