@@ -102,6 +102,17 @@ public class DockerfileParserTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Onbuild_heredocs_and_case_insensitive_keywords()
+    {
+        var tree = Parse("from alpine:3.20\nonbuild run <<EOT\necho later\nEOT\nCmd [\"sh\"]\n");
+        tree.Diagnostics.ShouldBeEmpty();
+        tree.Instructions.Select(i => i.Keyword).ShouldBe(["FROM", "ONBUILD", "CMD"]);
+        tree.Instructions[1].Command.Child!.Keyword.ShouldBe("run");
+        tree.Instructions[1].Heredocs.ShouldHaveSingleItem().Content.ShouldBe("echo later\n");
+        tree.Dump().ShouldBe("(from \"alpine:3.20\")\n(onbuild (run \"<<EOT\"))\n(cmd \"sh\")\n");
+    }
+
+    [Fact]
     public void Unterminated_heredoc_and_unknown_instruction_are_located()
     {
         var tree = Parse("FROM alpine\nRUNN echo\nRUN <<EOF\necho\n");
