@@ -22,6 +22,84 @@ public sealed class DockerShellWord
         _lookup = lookup;
     }
 
+    /// <summary>
+    /// Expands and splits into words as BuildKit's ProcessWords does: unquoted expansions split on whitespace,
+    /// quoted text and escaped characters do not. Returns null with an error message when BuildKit would fail.
+    /// </summary>
+    public static IReadOnlyList<string>? ExpandWords(string text, Func<string, string?> lookup, out string? error, char escape = '\\')
+    {
+        var shell = new DockerShellWord(text, escape, lookup) { _words = new Words() };
+        try
+        {
+            error = null;
+            shell.ProcessStopOn('\0', stopAtChar: false);
+            return shell._words.Finish();
+        }
+        catch (FormatException ex)
+        {
+            error = ex.Message;
+            return null;
+        }
+    }
+
+    /// <summary>BuildKit's wordsStruct: characters from expansions split on whitespace, raw ones never do.</summary>
+    private sealed class Words
+    {
+        private readonly List<string> _words = [];
+        private readonly StringBuilder _word = new();
+        private bool _inWord;
+
+        public void Char(char ch)
+        {
+            if (char.IsWhiteSpace(ch))
+            {
+                if (_inWord && _word.Length > 0)
+                {
+                    _words.Add(_word.ToString());
+                    _word.Clear();
+                    _inWord = false;
+                }
+            }
+            else
+            {
+                RawChar(ch);
+            }
+        }
+
+        public void RawChar(char ch)
+        {
+            _word.Append(ch);
+            _inWord = true;
+        }
+
+        public void String(string s)
+        {
+            foreach (var ch in s)
+            {
+                Char(ch);
+            }
+        }
+
+        public void RawString(string s)
+        {
+            _word.Append(s);
+            _inWord = true;
+        }
+
+        public List<string> Finish()
+        {
+            if (_word.Length > 0)
+            {
+                _words.Add(_word.ToString());
+                _word.Clear();
+            }
+
+            return _words;
+        }
+    }
+
+    private Words? _words;
+
     /// <summary>Expands one word; returns null with an error message when BuildKit would fail.</summary>
     public static string? Expand(string word, Func<string, string?> lookup, out string? error, char escape = '\\')
     {
@@ -46,6 +124,21 @@ public sealed class DockerShellWord
 
     private string ProcessStopOn(char stop, bool stopAtChar)
     {
+        // Only the outermost word feeds the word splitter; nested ${...} words are values.
+        var words = _words;
+        _words = null;
+        try
+        {
+            return ProcessStopOnCore(stop, stopAtChar, words);
+        }
+        finally
+        {
+            _words = words;
+        }
+    }
+
+    private string ProcessStopOnCore(char stop, bool stopAtChar, Words? words)
+    {
         var result = new StringBuilder();
         while (Peek() != Eof)
         {
@@ -59,14 +152,28 @@ public sealed class DockerShellWord
             switch (ch)
             {
                 case '\'':
-                    result.Append(SingleQuote());
+                {
+                    var quoted = SingleQuote();
+                    result.Append(quoted);
+                    words?.RawString(quoted);
                     continue;
+                }
+
                 case '"':
-                    result.Append(DoubleQuote());
+                {
+                    var quoted = DoubleQuote();
+                    result.Append(quoted);
+                    words?.RawString(quoted);
                     continue;
+                }
+
                 case '$':
-                    result.Append(Dollar());
+                {
+                    var value = Dollar();
+                    result.Append(value);
+                    words?.String(value);
                     continue;
+                }
             }
 
             ch = Next();
@@ -77,6 +184,12 @@ public sealed class DockerShellWord
                 {
                     break;
                 }
+
+                words?.RawChar(ch);
+            }
+            else
+            {
+                words?.Char(ch);
             }
 
             result.Append(ch);

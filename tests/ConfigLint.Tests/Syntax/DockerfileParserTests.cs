@@ -170,3 +170,48 @@ public class DockerShellWordTests(ITestOutputHelper output)
         failures.ShouldBeEmpty();
     }
 }
+
+public class DockerShellWordsTests(ITestOutputHelper output)
+{
+    /// <summary>BuildKit's wordsTest table: expansion plus word splitting, with ENV lines extending the environment.</summary>
+    [CorpusFact]
+    public void BuildKit_wordsTest_cases_split_identically()
+    {
+        var env = new Dictionary<string, string>();
+        var path = Path.Combine(Repo.Corpus, "dockerfile", "moby-buildkit", "frontend", "dockerfile", "shell", "wordsTest");
+        var cases = 0;
+        var failures = new List<string>();
+        foreach (var line in File.ReadAllLines(path))
+        {
+            if (line.StartsWith('#') || line.Trim().Length == 0)
+            {
+                continue;
+            }
+
+            if (line.StartsWith("ENV ", StringComparison.Ordinal))
+            {
+                var pair = line[4..];
+                var eq = pair.IndexOf('=');
+                env[pair[..eq]] = pair[(eq + 1)..];
+                continue;
+            }
+
+            var parts = line.Split('|');
+            var input = parts[0].Trim();
+            // Leading blanks separate the columns; trailing blanks are significant (the file says so).
+            var expected = parts[1].TrimStart();
+
+            cases++;
+            var words = DockerShellWord.ExpandWords(input, n => env.GetValueOrDefault(n), out _);
+            var got = words is null ? "error" : string.Join(",", words);
+            if (got != expected)
+            {
+                failures.Add($"{input}: expected '{expected}', got '{got}'");
+            }
+        }
+
+        output.WriteLine($"{cases - failures.Count}/{cases} wordsTest cases match.");
+        cases.ShouldBeGreaterThan(20);
+        failures.ShouldBeEmpty();
+    }
+}
