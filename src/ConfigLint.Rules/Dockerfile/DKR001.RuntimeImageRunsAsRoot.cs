@@ -88,6 +88,14 @@ public sealed class RuntimeImageRunsAsRoot : IRule
         }
 
         var (name, _, _) = DockerFacts.SplitImage(stage.Root.BaseImage.ToLowerInvariant());
-        return name is "nginx" or "library/nginx" or "docker.io/library/nginx" ? "the official nginx image runs its workers as 'nginx'" : null;
+        if (name is "nginx" or "library/nginx" or "docker.io/library/nginx")
+        {
+            return "the official nginx image runs its workers as 'nginx'";
+        }
+
+        // squid switches to cache_effective_user (a non-root default) after binding its ports.
+        var runsSquid = stage.Instructions.Concat(stage.Root.Instructions)
+            .Any(i => i.Command.Keyword is "cmd" or "entrypoint" && i.Command.Args.Any(a => a.Contains("squid", StringComparison.Ordinal)));
+        return runsSquid ? "squid drops to its cache_effective_user after start-up" : null;
     }
 }

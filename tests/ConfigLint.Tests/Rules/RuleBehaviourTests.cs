@@ -346,3 +346,18 @@ public class ComposeBuildArgsTests
         r.Of("DKR001").ShouldHaveSingleItem().Message.ShouldContain("USER 'root'");
     }
 }
+
+public class DaemonPrivilegeDropTests
+{
+    [Theory]
+    [InlineData("FROM nginx:1.27\nCMD [\"nginx\", \"-g\", \"daemon off;\"]\n", "nginx")]
+    [InlineData("FROM debian:12.7\nRUN apt-get install -y squid=5.7-2\nCMD [\"squid\", \"-N\"]\n", "squid")]
+    public void DKR001_is_a_note_when_the_daemon_drops_root(string dockerfile, string daemon)
+    {
+        using var t = new TempTree();
+        t.Write("Dockerfile", dockerfile);
+        var f = t.Check("DKR001").Of("DKR001").ShouldHaveSingleItem();
+        f.Level.ShouldBe(DiagnosticLevel.Note);
+        f.Message.ShouldContain(daemon);
+    }
+}
