@@ -43,6 +43,12 @@ public enum SyntaxKind : ushort
     DockerKeyword,
     DockerArguments,
     DockerHeredocBody,
+
+    // squid.conf (400–499).
+    SquidDocument = 400,
+    SquidDirective,
+    SquidName,
+    SquidArguments,
 }
 
 public static class SyntaxKindFacts

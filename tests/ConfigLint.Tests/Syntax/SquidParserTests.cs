@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using ConfigLint.Analysis.Engine;
+using ConfigLint.Syntax;
+using ConfigLint.Syntax.Squid;
+using ConfigLint.Tests.Testing;
+using Microsoft.CodeAnalysis.Text;
+using Shouldly;
+using Xunit.Abstractions;
+
+namespace ConfigLint.Tests.Syntax;
+
+/// <summary>squid.conf parser groundwork (issue 3): fidelity, squid's line rules, and squid itself as the oracle.</summary>
+public class SquidParserTests(ITestOutputHelper output)
+{
+    private static (SquidDocumentSyntax Doc, SyntaxTree Tree) Parse(string text)
+    {
+        var tree = SquidParser.Parse("squid.conf", SourceText.From(text));
+        tree.ToFullString().ShouldBe(text);
+        tree.CheckFidelity().ShouldBeNull();
+        return ((SquidDocumentSyntax)tree.Root, tree);
+    }
+
+    [Fact]
+    public void Continuation_skips_comment_lines_and_inserts_nothing()
+    {
+        var (doc, tree) = Parse("acl Safe_ports port 80 \\\n# a comment\n\n   443\nhttp_access deny !Safe_ports # trailing\n");
+        tree.Diagnostics.ShouldBeEmpty();
+        doc.Directives.Select(d => d.LogicalLine).ShouldBe(["acl Safe_ports port 80 443", "http_access deny !Safe_ports # trailing"]);
+        doc.Directives[1].Args.ShouldBe(["deny", "!Safe_ports"]);
+    }
+
+    [Fact]
+    public void An_embedded_CR_ends_the_line_for_squid()
+    {
+        var (doc, _) = Parse("visible_hostname proxy\rhidden part\nvia off\r\n");
+        doc.Directives.Select(d => d.LogicalLine).ShouldBe(["visible_hostname proxy", "via off"]);
+    }
+
+    [Fact]
+    public void Names_are_case_sensitive_with_aliases_and_obsolete_directives()
+    {
+        var (_, tree) = Parse("HTTP_PORT 3128\nascii_port 3129\nheader_access Via deny all\nhttp_acess deny all\n");
+        tree.Diagnostics.Select(d => (d.Id, d.Level)).ShouldBe([("CL0002", DiagnosticLevel.Error), ("CL0002", DiagnosticLevel.Warning), ("CL0002", DiagnosticLevel.Error)]);
+        tree.Diagnostics[2].Message.ShouldContain("Did you mean 'http_access'?");
+    }
+
+    [Fact]
+    public void Conditionals_must_balance()
+    {
+        Parse("if ${process_number} = 1\nhttp_port 3128\nelse\nhttp_port 3129\nendif\n").Tree.Diagnostics.ShouldHaveSingleItem().Message.ShouldContain("not a condition");
+        Parse("if 1 = 1\nhttp_port 3128\nendif\nendif\nif true\n").Tree.Diagnostics.Select(d => d.Message).ShouldBe([
+            "'endif' without a matching 'if'; squid refuses to start.", "'if' has no matching 'endif'; squid refuses to start."]);
+    }
+
+    [CorpusFact]
+    public void Every_corpus_squid_file_round_trips()
+    {
+        var files = Directory.EnumerateFiles(Path.Combine(Repo.Corpus, "squid"), "*", SearchOption.AllDirectories).ToList();
+        foreach (var file in files)
+        {
+            var bytes = File.ReadAllBytes(file);
+            var loaded = SourceLoader.Decode(bytes);
+            loaded.Text.ShouldNotBeNull(file);
+            var tree = SquidParser.Parse(file, loaded.Text!);
+            SourceLoader.Encode(tree.ToFullString()).ShouldBe(bytes, file);
+            tree.CheckFidelity().ShouldBeNull(file);
+        }
+
+        output.WriteLine($"{files.Count} corpus squid files round-trip.");
+        files.Count.ShouldBeGreaterThan(70);
+    }
+
+    [Fact]
+    public void Random_input_never_throws_and_round_trips()
+    {
+        var random = new Random(55);
+        string[] pieces = ["http_access", "acl", "if", "endif", "else", "include", " ", "\t", "\n", "\r\n", "\r", "\\", "\\\n", "#", "\"", "allow", "all", "1", "=", "é"];
+        for (var i = 0; i < 3000; i++)
+        {
+            var sb = new System.Text.StringBuilder();
+            var length = random.Next(0, 100);
+            while (sb.Length < length)
+            {
+                sb.Append(pieces[random.Next(pieces.Length)]);
+            }
+
+            Parse(sb.ToString());
+        }
+    }
+
+    /// <summary>squid -k parse is the judge: files it accepts must not get CL0001 (or an unknown-directive error).</summary>
+    [OracleFact("squid")]
+    public void Files_squid_accepts_have_no_CL0001()
+    {
+        var files = Directory.EnumerateFiles(Path.Combine(Repo.Corpus, "squid"), "*.conf", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+        var accepted = 0;
+        var failures = new List<string>();
+        foreach (var file in files)
+        {
+            var psi = new ProcessStartInfo(Repo.Which("squid")!) { RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = Path.GetDirectoryName(file)! };
+            foreach (var a in new[] { "-k", "parse", "-f", file })
+            {
+                psi.ArgumentList.Add(a);
+            }
+
+            using var p = Process.Start(psi)!;
+            p.StandardOutput.ReadToEndAsync();
+            var err = p.StandardError.ReadToEndAsync();
+            if (!p.WaitForExit(20_000))
+            {
+                p.Kill();
+                continue;
+            }
+
+            err.Wait();
+            if (p.ExitCode != 0 || err.Result.Contains("FATAL", StringComparison.Ordinal) || err.Result.Contains("unrecognized", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            accepted++;
+            var tree = SquidParser.Parse(file, SourceText.From(File.ReadAllText(file)));
+            failures.AddRange(tree.Diagnostics.Where(d => d.Level == DiagnosticLevel.Error).Select(d => $"{file}: {d.Id} {d.Message}"));
+        }
+
+        output.WriteLine($"squid accepted {accepted} of {files.Count} corpus .conf files.");
+        accepted.ShouldBeGreaterThan(5);
+        failures.ShouldBeEmpty();
+    }
+}
