@@ -278,7 +278,7 @@ public static partial class DockerCommandParser
     }
 
     private static ImmutableArray<string> WhitespaceDelimited(string rest) =>
-        rest.Length == 0 ? [] : [.. WhitespaceAll().Split(rest)];
+        rest.Length == 0 ? [] : [.. Whitespace().Split(rest)];
 
     private static (ImmutableArray<string>, bool) MaybeJson(string rest, ref string? error)
     {
@@ -430,6 +430,4 @@ public static partial class DockerCommandParser
     [GeneratedRegex("[\t\v\f\r ]+")]
     private static partial Regex Whitespace();
 
-    [GeneratedRegex("[\t\v\f\r ]+")]
-    private static partial Regex WhitespaceAll();
 }
