@@ -104,7 +104,7 @@ public static partial class DockerfileParser
         var lead = content.Length - content.TrimStart(' ', '\t', '\v', '\f', '\r').Length;
         var pieceStart = firstStart + lead;
         var logical = new StringBuilder();
-        var segments = ImmutableArray.CreateBuilder<(int, int, int)>();
+        var segments = ImmutableArray.CreateBuilder<Segment>();
 
         // The keyword: the first word of the first line.
         var keywordEnd = pieceStart;
@@ -200,11 +200,11 @@ public static partial class DockerfileParser
             }
         }
 
-        return new DockerInstructionSyntax([.. tokens()], command, logicalLine, segments.ToImmutable(), heredocs.ToImmutable());
+        return new DockerInstructionSyntax([.. tokens()], command, logicalLine, new SegmentMap(segments.ToImmutable()), heredocs.ToImmutable());
     }
 
     /// <summary>Appends one physical line's text to the logical line; returns whether it continues.</summary>
-    private static bool AppendPiece(string s, int start, int end, char escape, StringBuilder logical, ImmutableArray<(int, int, int)>.Builder segments)
+    private static bool AppendPiece(string s, int start, int end, char escape, StringBuilder logical, ImmutableArray<Segment>.Builder segments)
     {
         var continued = IsContinuation(s, start, end, escape);
         var pieceEnd = end;
@@ -219,7 +219,7 @@ public static partial class DockerfileParser
             pieceEnd--; // the escape character
         }
 
-        segments.Add((logical.Length, start, pieceEnd - start));
+        segments.Add(new Segment(logical.Length, start, pieceEnd - start));
         logical.Append(s, start, pieceEnd - start);
         return continued;
     }

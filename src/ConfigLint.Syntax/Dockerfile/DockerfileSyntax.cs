@@ -96,7 +96,7 @@ public sealed record DockerCommand(
 public sealed class DockerInstructionSyntax : SyntaxNode
 {
     internal DockerInstructionSyntax(ImmutableArray<SyntaxElement> children, DockerCommand command, string logicalLine,
-        ImmutableArray<(int Logical, int Source, int Length)> segments, ImmutableArray<DockerHeredoc> heredocs)
+        SegmentMap segments, ImmutableArray<DockerHeredoc> heredocs)
         : base(SyntaxKind.DockerInstruction, children)
     {
         Command = command;
@@ -116,31 +116,12 @@ public sealed class DockerInstructionSyntax : SyntaxNode
     /// <summary>The instruction's lines joined as BuildKit joins them (continuations and comment lines removed).</summary>
     public string LogicalLine { get; }
 
-    public ImmutableArray<(int Logical, int Source, int Length)> Segments { get; }
+    public SegmentMap Segments { get; }
 
     public ImmutableArray<DockerHeredoc> Heredocs { get; }
 
     /// <summary>Maps a range of <see cref="LogicalLine"/> back to the source text.</summary>
-    public TextSpan MapLogical(int start, int length)
-    {
-        int? from = null;
-        int? to = null;
-        var end = start + length;
-        foreach (var (logical, source, len) in Segments)
-        {
-            if (from is null && start >= logical && start <= logical + len)
-            {
-                from = source + (start - logical);
-            }
-
-            if (end >= logical && end <= logical + len)
-            {
-                to = source + (end - logical);
-            }
-        }
-
-        return from is { } f && to is { } t && t >= f ? TextSpan.FromBounds(f, t) : KeywordToken.TokenSpan;
-    }
+    public TextSpan MapLogical(int start, int length) => Segments.Map(start, length) ?? KeywordToken.TokenSpan;
 }
 
 /// <summary>The root of a Dockerfile tree.</summary>

@@ -8,7 +8,7 @@ namespace ConfigLint.Syntax.Squid;
 public sealed class SquidDirectiveSyntax : SyntaxNode
 {
     internal SquidDirectiveSyntax(ImmutableArray<SyntaxElement> children, string name, ImmutableArray<string> args,
-        string logicalLine, ImmutableArray<(int Logical, int Source, int Length)> segments, TextSpan nameSpan)
+        string logicalLine, SegmentMap segments, TextSpan nameSpan)
         : base(SyntaxKind.SquidDirective, children)
     {
         Name = name;
@@ -27,33 +27,14 @@ public sealed class SquidDirectiveSyntax : SyntaxNode
     /// <summary>The joined line squid parses (continuations removed, trailing blanks trimmed).</summary>
     public string LogicalLine { get; }
 
-    public ImmutableArray<(int Logical, int Source, int Length)> Segments { get; }
+    public SegmentMap Segments { get; }
 
     public TextSpan NameSpan { get; }
 
     public SquidDirectiveInfo? Info => SquidDirectives.Lookup(Name);
 
     /// <summary>Maps a range of <see cref="LogicalLine"/> to the source.</summary>
-    public TextSpan MapLogical(int start, int length)
-    {
-        int? from = null;
-        int? to = null;
-        var end = start + length;
-        foreach (var (logical, source, len) in Segments)
-        {
-            if (from is null && start >= logical && start <= logical + len)
-            {
-                from = source + (start - logical);
-            }
-
-            if (end >= logical && end <= logical + len)
-            {
-                to = source + (end - logical);
-            }
-        }
-
-        return from is { } f && to is { } t && t >= f ? TextSpan.FromBounds(f, t) : NameSpan;
-    }
+    public TextSpan MapLogical(int start, int length) => Segments.Map(start, length) ?? NameSpan;
 }
 
 public sealed class SquidDocumentSyntax : SyntaxNode
@@ -106,7 +87,7 @@ public static class SquidParser
             // A logical line: this line plus continuations.
             var tokens = new List<SyntaxElement>();
             var logical = new StringBuilder();
-            var segments = ImmutableArray.CreateBuilder<(int, int, int)>();
+            var segments = ImmutableArray.CreateBuilder<Segment>();
             if (lead > start)
             {
                 pending.Add(new SyntaxTrivia(SyntaxKind.Whitespace, TextSpan.FromBounds(start, lead)));
@@ -151,7 +132,7 @@ public static class SquidParser
             var logicalLine = logical.ToString().TrimEnd(' ', '\t');
             var words = Words(logicalLine);
             var name = words.Count > 0 ? words[0] : string.Empty;
-            var directive = new SquidDirectiveSyntax([.. tokens], name, [.. words.Skip(1)], logicalLine, segments.ToImmutable(), nameSpan);
+            var directive = new SquidDirectiveSyntax([.. tokens], name, [.. words.Skip(1)], logicalLine, new SegmentMap(segments.ToImmutable()), nameSpan);
             children.Add(directive);
             Check(directive, conditionals, diagnostics);
         }
@@ -233,11 +214,11 @@ public static class SquidParser
         return words;
     }
 
-    private static bool Append(string s, int start, int end, StringBuilder logical, ImmutableArray<(int, int, int)>.Builder segments)
+    private static bool Append(string s, int start, int end, StringBuilder logical, ImmutableArray<Segment>.Builder segments)
     {
         var continued = end > start && s[end - 1] == '\\';
         var pieceEnd = continued ? end - 1 : end;
-        segments.Add((logical.Length, start, pieceEnd - start));
+        segments.Add(new Segment(logical.Length, start, pieceEnd - start));
         logical.Append(s, start, pieceEnd - start);
         return continued;
     }

@@ -101,7 +101,7 @@ public static class TorParser
             cutoff--;
         }
 
-        var segments = ImmutableArray.CreateBuilder<ValueSegment>();
+        var segments = ImmutableArray.CreateBuilder<Segment>();
         var decoded = Decode(s, valStart, cutoff, continuation, segments);
         SyntaxToken? valueToken = null;
         var trailing = new List<SyntaxTrivia>();
@@ -123,7 +123,7 @@ public static class TorParser
         }
 
         var lookup = rawKey == "%include" ? new TorOptionLookup(TorOptionStatus.Known, "%include") : TorOptions.Lookup(StripPrefix(rawKey));
-        return new TorEntrySyntax(keyToken, valueToken, rawKey, decoded, false, segments.ToImmutable(), lookup);
+        return new TorEntrySyntax(keyToken, valueToken, rawKey, decoded, false, new SegmentMap(segments.ToImmutable()), lookup);
     }
 
     private static TorEntrySyntax ParseQuoted(State p, ref int pos, SyntaxToken keyToken, string rawKey,
@@ -160,7 +160,7 @@ public static class TorParser
 
             pos = TakeLineEnd(s, pos, trailing);
             var token = new SyntaxToken(SyntaxKind.TorQuotedValue, TextSpan.FromBounds(start, end), [], [.. trailing]);
-            return new TorEntrySyntax(keyToken, token, rawKey, decoded, true, [], lookup);
+            return new TorEntrySyntax(keyToken, token, rawKey, decoded, true, SegmentMap.Empty, lookup);
         }
 
         // Invalid quoted string: report at the bad escape (or the opening quote) and skip the line.
@@ -169,7 +169,7 @@ public static class TorParser
         var skipped = new List<SyntaxTrivia> { new(SyntaxKind.SkippedText, TextSpan.FromBounds(start, lineEnd)) };
         pos = TakeLineEnd(s, lineEnd, skipped);
         var key = new SyntaxToken(SyntaxKind.TorKey, keyToken.TokenSpan, keyToken.LeadingTrivia, [.. keyToken.TrailingTrivia, .. skipped]);
-        return new TorEntrySyntax(key, null, rawKey, string.Empty, true, [], lookup);
+        return new TorEntrySyntax(key, null, rawKey, string.Empty, true, SegmentMap.Empty, lookup);
     }
 
     private readonly record struct QuoteError(string Message, TextSpan Span);
@@ -258,11 +258,11 @@ public static class TorParser
     }
 
     /// <summary>Builds tor's value: drop backslash-newline pairs and (after a continuation) '#' comments.</summary>
-    private static string Decode(string s, int start, int end, bool continuation, ImmutableArray<ValueSegment>.Builder segments)
+    private static string Decode(string s, int start, int end, bool continuation, ImmutableArray<Segment>.Builder segments)
     {
         if (!continuation)
         {
-            segments.Add(new ValueSegment(0, start, end - start));
+            segments.Add(new Segment(0, start, end - start));
             return s[start..end];
         }
 
@@ -273,7 +273,7 @@ public static class TorParser
         {
             if (runStart >= 0)
             {
-                segments.Add(new ValueSegment(sb.Length - (at - runStart), runStart, at - runStart));
+                segments.Add(new Segment(sb.Length - (at - runStart), runStart, at - runStart));
                 runStart = -1;
             }
         }

@@ -9,10 +9,10 @@ namespace ConfigLint.Syntax.Tor;
 /// </summary>
 public sealed class TorEntrySyntax : SyntaxNode
 {
-    private readonly ImmutableArray<ValueSegment> _segments;
+    private readonly SegmentMap _segments;
 
     internal TorEntrySyntax(SyntaxToken key, SyntaxToken? value, string rawKey, string decodedValue, bool quoted,
-        ImmutableArray<ValueSegment> segments, TorOptionLookup option)
+        SegmentMap segments, TorOptionLookup option)
         : base(SyntaxKind.TorEntry, value is null ? [key] : [key, value])
     {
         KeyToken = key;
@@ -56,35 +56,9 @@ public sealed class TorEntrySyntax : SyntaxNode
     public TextSpan ValueSpan => ValueToken?.TokenSpan ?? new TextSpan(KeyToken.TokenSpan.End, 0);
 
     /// <summary>Maps a range of <see cref="Value"/> back to the source text.</summary>
-    public TextSpan MapValueRange(int start, int length)
-    {
-        if (IsQuoted || _segments.IsDefaultOrEmpty)
-        {
-            return ValueSpan;
-        }
-
-        int? from = null;
-        int? to = null;
-        var end = start + length;
-        foreach (var seg in _segments)
-        {
-            if (from is null && start >= seg.DecodedStart && start <= seg.DecodedStart + seg.Length)
-            {
-                from = seg.SourceStart + (start - seg.DecodedStart);
-            }
-
-            if (end >= seg.DecodedStart && end <= seg.DecodedStart + seg.Length)
-            {
-                to = seg.SourceStart + (end - seg.DecodedStart);
-            }
-        }
-
-        return from is { } f && to is { } t && t >= f ? TextSpan.FromBounds(f, t) : ValueSpan;
-    }
+    public TextSpan MapValueRange(int start, int length) =>
+        IsQuoted ? ValueSpan : _segments.Map(start, length) ?? ValueSpan;
 }
-
-/// <summary>A run of the decoded value copied verbatim from the source.</summary>
-public readonly record struct ValueSegment(int DecodedStart, int SourceStart, int Length);
 
 /// <summary>The root of a torrc tree: its entries then the end-of-file token.</summary>
 public sealed class TorDocumentSyntax : SyntaxNode
