@@ -65,32 +65,9 @@ public sealed class GlobPattern
     public GlobPattern(string pattern)
     {
         Pattern = pattern;
-        var sb = new StringBuilder("^");
-        for (var i = 0; i < pattern.Length; i++)
-        {
-            var c = pattern[i];
-            if (c == '*' && i + 1 < pattern.Length && pattern[i + 1] == '*')
-            {
-                var slash = i + 2 < pattern.Length && pattern[i + 2] == '/';
-                sb.Append(slash ? "(?:.*/)?" : ".*");
-                i += slash ? 2 : 1;
-            }
-            else if (c == '*')
-            {
-                sb.Append("[^/]*");
-            }
-            else if (c == '?')
-            {
-                sb.Append("[^/]");
-            }
-            else
-            {
-                sb.Append(Regex.Escape(c.ToString()));
-            }
-        }
+        var body = "^" + PathGlob.ToRegexBody(pattern) + "$";
 
         // A pattern without a slash matches the file name at any depth, as .gitignore does.
-        var body = sb.Append('$').ToString();
         _regex = new Regex(pattern.Contains('/', StringComparison.Ordinal) ? body : "^(?:.*/)?" + body[1..], RegexOptions.CultureInvariant);
     }
 

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.RegularExpressions;
 
 namespace ConfigLint.Semantics.Dockerfile;
@@ -85,32 +84,6 @@ public sealed class DockerIgnore
         return false;
     }
 
-    private static Regex ToRegex(string pattern)
-    {
-        var sb = new StringBuilder("^");
-        for (var i = 0; i < pattern.Length; i++)
-        {
-            var c = pattern[i];
-            if (c == '*' && i + 1 < pattern.Length && pattern[i + 1] == '*')
-            {
-                var slash = i + 2 < pattern.Length && pattern[i + 2] == '/';
-                sb.Append(slash ? "(?:.*/)?" : ".*");
-                i += slash ? 2 : 1;
-            }
-            else if (c == '*')
-            {
-                sb.Append("[^/]*");
-            }
-            else if (c == '?')
-            {
-                sb.Append("[^/]");
-            }
-            else
-            {
-                sb.Append(Regex.Escape(c.ToString()));
-            }
-        }
-
-        return new Regex(sb.Append('$').ToString(), RegexOptions.CultureInvariant);
-    }
+    private static Regex ToRegex(string pattern) =>
+        new("^" + ConfigLint.Syntax.PathGlob.ToRegexBody(pattern) + "$", RegexOptions.CultureInvariant);
 }
