@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Text;
 using System.Text.RegularExpressions;
 using ConfigLint.Syntax;
 using ConfigLint.Syntax.Compose;
