@@ -49,6 +49,16 @@ public enum SyntaxKind : ushort
     SquidDirective,
     SquidName,
     SquidArguments,
+
+    // nginx (500–599).
+    NginxDocument = 500,
+    NginxDirective,
+    NginxBlock,
+    NginxWord,
+    NginxSemicolon,
+    NginxOpenBrace,
+    NginxCloseBrace,
+    NginxRawBlock,
 }
 
 public static class SyntaxKindFacts

@@ -1,0 +1,380 @@
+using System.Collections.Immutable;
+using System.Text;
+using Microsoft.CodeAnalysis.Text;
+
+namespace ConfigLint.Syntax.Nginx;
+
+/// <summary>A word as nginx reads it: the raw text and the value (quotes removed, nginx's escapes applied).</summary>
+public sealed record NginxWord(string Value, TextSpan Span, bool Quoted);
+
+/// <summary>A directive: name, arguments, and either ';' or a block of child directives.</summary>
+public sealed class NginxDirectiveSyntax : SyntaxNode
+{
+    internal NginxDirectiveSyntax(ImmutableArray<SyntaxElement> children, NginxWord name, ImmutableArray<NginxWord> args,
+        ImmutableArray<NginxDirectiveSyntax>? block, bool terminated)
+        : base(SyntaxKind.NginxDirective, children)
+    {
+        NameWord = name;
+        ArgWords = args;
+        Block = block;
+        Terminated = terminated;
+    }
+
+    public NginxWord NameWord { get; }
+
+    public string Name => NameWord.Value;
+
+    public ImmutableArray<NginxWord> ArgWords { get; }
+
+    public IEnumerable<string> Args => ArgWords.Select(a => a.Value);
+
+    /// <summary>The child directives of a block directive, or null for a simple one.</summary>
+    public ImmutableArray<NginxDirectiveSyntax>? Block { get; }
+
+    /// <summary>Whether the directive ended properly with ';' or '}'.</summary>
+    public bool Terminated { get; }
+}
+
+public sealed class NginxDocumentSyntax : SyntaxNode
+{
+    internal NginxDocumentSyntax(ImmutableArray<SyntaxElement> children)
+        : base(SyntaxKind.NginxDocument, children) => Directives = children.OfType<NginxDirectiveSyntax>().ToImmutableArray();
+
+    public ImmutableArray<NginxDirectiveSyntax> Directives { get; }
+}
+
+/// <summary>
+/// A full-fidelity nginx configuration parser after ngx_conf_read_token: words separated by blanks and line ends,
+/// ';' and '{' end a word, '#' starts a comment only at the start of a token, both quote kinds with nginx's
+/// escapes, '${' does not open a block, and <c>*_by_lua_block</c> bodies are kept as opaque raw text.
+/// Errors (a missing ';', an unexpected '}', an unclosed block or quote) are located CL0001 diagnostics.
+/// </summary>
+public static class NginxParser
+{
+    public static SyntaxTree Parse(string path, SourceText text)
+    {
+        var parser = new State(text.ToString());
+        var children = parser.ParseList(topLevel: true);
+        children.Add(parser.EndOfFile());
+        return new SyntaxTree(path, Language.Nginx, text, new NginxDocumentSyntax(children.ToImmutable()), parser.Diagnostics.ToImmutable());
+    }
+
+    private sealed class State(string s)
+    {
+        private readonly List<SyntaxTrivia> _pending = [];
+        private int _pos = s.Length > 0 && s[0] == '\uFEFF' ? 1 : 0;
+        private bool _bomTaken;
+
+        public ImmutableArray<ParseDiagnostic>.Builder Diagnostics { get; } = ImmutableArray.CreateBuilder<ParseDiagnostic>();
+
+        public SyntaxToken EndOfFile()
+        {
+            SkipTrivia();
+            var token = new SyntaxToken(SyntaxKind.EndOfFile, new TextSpan(s.Length, 0), TakePending(), []);
+            return token;
+        }
+
+        /// <summary>Directives until '}' (or end of file at top level).</summary>
+        public ImmutableArray<SyntaxElement>.Builder ParseList(bool topLevel)
+        {
+            var list = ImmutableArray.CreateBuilder<SyntaxElement>();
+            while (true)
+            {
+                SkipTrivia();
+                if (_pos >= s.Length)
+                {
+                    return list;
+                }
+
+                var c = s[_pos];
+                if (c == '}')
+                {
+                    if (topLevel)
+                    {
+                        Diagnostics.Add(new ParseDiagnostic("CL0001", DiagnosticLevel.Error, "Unexpected '}'; nginx rejects the configuration.", new TextSpan(_pos, 1)));
+                        list.Add(new SyntaxNode(SyntaxKind.NginxBlock, [Token(SyntaxKind.NginxCloseBrace, _pos, _pos + 1)]));
+                        continue;
+                    }
+
+                    return list;
+                }
+
+                if (c is ';' or '{')
+                {
+                    Diagnostics.Add(new ParseDiagnostic("CL0001", DiagnosticLevel.Error, $"Unexpected '{c}' with no directive before it; nginx rejects the configuration.", new TextSpan(_pos, 1)));
+                    list.Add(new SyntaxNode(SyntaxKind.NginxBlock, [Token(c == ';' ? SyntaxKind.NginxSemicolon : SyntaxKind.NginxOpenBrace, _pos, _pos + 1)]));
+                    continue;
+                }
+
+                list.Add(ParseDirective());
+            }
+        }
+
+        private NginxDirectiveSyntax ParseDirective()
+        {
+            var elements = ImmutableArray.CreateBuilder<SyntaxElement>();
+            var (name, nameToken) = ReadWord();
+            elements.Add(nameToken);
+            var args = ImmutableArray.CreateBuilder<NginxWord>();
+            while (true)
+            {
+                SkipTrivia();
+                if (_pos >= s.Length)
+                {
+                    Diagnostics.Add(new ParseDiagnostic("CL0001", DiagnosticLevel.Error,
+                        $"Directive '{name.Value}' is not terminated by ';' before the end of the file.", name.Span));
+                    return new NginxDirectiveSyntax(elements.ToImmutable(), name, args.ToImmutable(), null, false);
+                }
+
+                var c = s[_pos];
+                if (c == ';')
+                {
+                    elements.Add(Token(SyntaxKind.NginxSemicolon, _pos, _pos + 1));
+                    return new NginxDirectiveSyntax(elements.ToImmutable(), name, args.ToImmutable(), null, true);
+                }
+
+                if (c == '}')
+                {
+                    // Leave the '}' to the enclosing block.
+                    Diagnostics.Add(new ParseDiagnostic("CL0001", DiagnosticLevel.Error,
+                        $"Directive '{name.Value}' is not terminated by ';'; nginx reports an unexpected '}}'.", name.Span));
+                    return new NginxDirectiveSyntax(elements.ToImmutable(), name, args.ToImmutable(), null, false);
+                }
+
+                if (c == '{')
+                {
+                    elements.Add(Token(SyntaxKind.NginxOpenBrace, _pos, _pos + 1));
+                    if (name.Value.EndsWith("_by_lua_block", StringComparison.Ordinal))
+                    {
+                        var rawEnd = LuaBodyEnd(_pos);
+                        if (rawEnd > _pos)
+                        {
+                            elements.Add(Token(SyntaxKind.NginxRawBlock, _pos, rawEnd));
+                        }
+
+                        if (rawEnd < s.Length)
+                        {
+                            elements.Add(Token(SyntaxKind.NginxCloseBrace, rawEnd, rawEnd + 1));
+                        }
+                        else
+                        {
+                            Diagnostics.Add(new ParseDiagnostic("CL0001", DiagnosticLevel.Error, $"Block '{name.Value}' is not closed by '}}'.", name.Span));
+                        }
+
+                        return new NginxDirectiveSyntax(elements.ToImmutable(), name, args.ToImmutable(), [], rawEnd < s.Length);
+                    }
+
+                    var children = ParseList(topLevel: false);
+                    elements.AddRange(children);
+                    SkipTrivia();
+                    var closed = _pos < s.Length;
+                    if (closed)
+                    {
+                        elements.Add(Token(SyntaxKind.NginxCloseBrace, _pos, _pos + 1));
+                    }
+                    else
+                    {
+                        Diagnostics.Add(new ParseDiagnostic("CL0001", DiagnosticLevel.Error, $"Block '{name.Value}' is not closed by '}}' before the end of the file.", name.Span));
+                    }
+
+                    return new NginxDirectiveSyntax(elements.ToImmutable(), name, args.ToImmutable(),
+                        children.OfType<NginxDirectiveSyntax>().ToImmutableArray(), closed);
+                }
+
+                var (word, token) = ReadWord();
+                args.Add(word);
+                elements.Add(token);
+            }
+        }
+
+        /// <summary>Reads one word (quoted or not) at the current position.</summary>
+        private (NginxWord Word, SyntaxToken Token) ReadWord()
+        {
+            var start = _pos;
+            var value = new StringBuilder();
+            var quote = s[_pos] is '"' or '\'' ? s[_pos] : '\0';
+            if (quote != '\0')
+            {
+                _pos++;
+                while (_pos < s.Length && s[_pos] != quote)
+                {
+                    if (s[_pos] == '\\' && _pos + 1 < s.Length)
+                    {
+                        var next = s[_pos + 1];
+                        value.Append(next switch { '"' or '\'' or '\\' => next.ToString(), 't' => "\t", 'r' => "\r", 'n' => "\n", _ => "\\" + next });
+                        _pos += 2;
+                        continue;
+                    }
+
+                    value.Append(s[_pos++]);
+                }
+
+                if (_pos >= s.Length)
+                {
+                    Diagnostics.Add(new ParseDiagnostic("CL0001", DiagnosticLevel.Error, "Unterminated quoted string; nginx rejects the configuration.", new TextSpan(start, 1)));
+                }
+                else
+                {
+                    _pos++;
+                    if (_pos < s.Length && !(char.IsWhiteSpace(s[_pos]) || s[_pos] is ';' or '{' or ')' or '}'))
+                    {
+                        Diagnostics.Add(new ParseDiagnostic("CL0001", DiagnosticLevel.Error,
+                            $"Unexpected '{s[_pos]}' right after a quoted string; nginx rejects the configuration.", new TextSpan(_pos, 1)));
+                    }
+                }
+
+                var quoted = new NginxWord(value.ToString(), TextSpan.FromBounds(start, _pos), true);
+                return (quoted, Token(SyntaxKind.NginxWord, start, _pos, advance: false));
+            }
+
+            var variable = false;
+            while (_pos < s.Length)
+            {
+                var c = s[_pos];
+                if (c == '{' && variable)
+                {
+                    value.Append(c);
+                    _pos++;
+                    continue;
+                }
+
+                variable = false;
+                if (c == '\\' && _pos + 1 < s.Length)
+                {
+                    value.Append(c).Append(s[_pos + 1]);
+                    _pos += 2;
+                    continue;
+                }
+
+                if (c == '$')
+                {
+                    variable = true;
+                }
+                else if (c is ' ' or '\t' or '\r' or '\n' or ';' or '{')
+                {
+                    break;
+                }
+
+                value.Append(c);
+                _pos++;
+            }
+
+            var word = new NginxWord(value.ToString(), TextSpan.FromBounds(start, _pos), false);
+            return (word, Token(SyntaxKind.NginxWord, start, _pos, advance: false));
+        }
+
+        /// <summary>The index of the '}' that closes a Lua block opened at <paramref name="open"/>.</summary>
+        private int LuaBodyEnd(int open)
+        {
+            var depth = 1;
+            var i = open + 1;
+            while (i < s.Length)
+            {
+                var c = s[i];
+                if (c is '"' or '\'')
+                {
+                    i++;
+                    while (i < s.Length && s[i] != c && s[i] != '\n')
+                    {
+                        i += s[i] == '\\' ? 2 : 1;
+                    }
+
+                    i++;
+                    continue;
+                }
+
+                if (c == '-' && i + 1 < s.Length && s[i + 1] == '-')
+                {
+                    while (i < s.Length && s[i] != '\n')
+                    {
+                        i++;
+                    }
+
+                    continue;
+                }
+
+                if (c == '{')
+                {
+                    depth++;
+                }
+                else if (c == '}' && --depth == 0)
+                {
+                    return i;
+                }
+
+                i++;
+            }
+
+            return s.Length;
+        }
+
+        private SyntaxToken Token(SyntaxKind kind, int start, int end, bool advance = true)
+        {
+            var token = new SyntaxToken(kind, TextSpan.FromBounds(start, Math.Min(end, s.Length)), TakePending(), []);
+            if (advance)
+            {
+                _pos = Math.Min(end, s.Length);
+            }
+
+            return token;
+        }
+
+        private ImmutableArray<SyntaxTrivia> TakePending()
+        {
+            var result = _pending.ToImmutableArray();
+            _pending.Clear();
+            return result;
+        }
+
+        /// <summary>Blanks, line ends and comments ('#' at the start of a token) as trivia.</summary>
+        private void SkipTrivia()
+        {
+            if (!_bomTaken)
+            {
+                _bomTaken = true;
+                if (_pos == 1)
+                {
+                    _pending.Add(new SyntaxTrivia(SyntaxKind.ByteOrderMark, new TextSpan(0, 1)));
+                }
+            }
+
+            while (_pos < s.Length)
+            {
+                var start = _pos;
+                var c = s[_pos];
+                if (c == '\n')
+                {
+                    _pos++;
+                    _pending.Add(new SyntaxTrivia(SyntaxKind.EndOfLine, new TextSpan(start, 1)));
+                }
+                else if (c is ' ' or '\t' or '\r')
+                {
+                    while (_pos < s.Length && s[_pos] is ' ' or '\t' or '\r')
+                    {
+                        _pos++;
+                    }
+
+                    _pending.Add(new SyntaxTrivia(SyntaxKind.Whitespace, TextSpan.FromBounds(start, _pos)));
+                }
+                else if (c == '#')
+                {
+                    while (_pos < s.Length && s[_pos] != '\n')
+                    {
+                        _pos++;
+                    }
+
+                    var end = _pos > start && s[_pos - 1] == '\r' ? _pos - 1 : _pos;
+                    _pending.Add(new SyntaxTrivia(SyntaxKind.Comment, TextSpan.FromBounds(start, end)));
+                    if (end < _pos)
+                    {
+                        _pending.Add(new SyntaxTrivia(SyntaxKind.Whitespace, TextSpan.FromBounds(end, _pos)));
+                    }
+                }
+                else
+                {
+                    return;
+                }
+            }
+        }
+    }
+}
