@@ -57,7 +57,7 @@ public sealed class Deployment
                         foreach (var context in contexts)
                         {
                             var path = Path.GetFullPath(Path.Combine(context, model.Expand(source, copy) ?? source));
-                            foreach (var config in TorConfigs.Where(c => IsAtOrBelow(workspace.FullPathOf(c.Main), path)))
+                            foreach (var config in TorConfigs.Where(c => PathContainment.IsAtOrBelow(workspace.FullPathOf(c.Main), path)))
                             {
                                 _dockerfileByTor.TryAdd(config, model);
                                 foreach (var service in services)
@@ -90,8 +90,6 @@ public sealed class Deployment
     private static Dictionary<string, string> Args(ComposeService service) =>
         (service.Build?.Args ?? []).Where(a => a.Value is not null).GroupBy(a => a.Name).ToDictionary(g => g.Key, g => g.Last().Value!, StringComparer.Ordinal);
 
-    private static bool IsAtOrBelow(string file, string path) =>
-        file == path || file.StartsWith(path.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar, StringComparison.Ordinal);
 
     private ImmutableArray<DockerfileModel> _dockerfiles;
 
@@ -282,7 +280,7 @@ public sealed class Deployment
                     var name = Path.GetFileName(fArg);
                     linked.AddRange(TorConfigs.Where(c =>
                         Path.GetFileName(workspace.FullPathOf(c.Main)) == name
-                        && workspace.FullPathOf(c.Main).StartsWith(project.Directory + Path.DirectorySeparatorChar, StringComparison.Ordinal)));
+                        && PathContainment.IsAtOrBelow(workspace.FullPathOf(c.Main), project.Directory)));
                 }
 
                 if (linked.Count > 0)

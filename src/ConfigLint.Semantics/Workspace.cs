@@ -157,6 +157,13 @@ public static class Glob
     public static string Unescape(string pattern) => pattern.Replace("\\*", "*", StringComparison.Ordinal).Replace("\\?", "?", StringComparison.Ordinal);
 }
 
+public static class PathContainment
+{
+    /// <summary>Whether a full path is the folder <paramref name="root"/> itself or lies below it (ordinal, no symlink resolution).</summary>
+    public static bool IsAtOrBelow(string path, string root) =>
+        path == root || path.StartsWith(root.EndsWith(Path.DirectorySeparatorChar) ? root : root + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+}
+
 public static class ImmutableExtensions
 {
     public static ImmutableArray<T> OrEmpty<T>(this ImmutableArray<T> array) => array.IsDefault ? [] : array;

@@ -114,7 +114,7 @@ public sealed class AnalyzerDriver
         var root = dirs[0];
         foreach (var d in dirs.Skip(1))
         {
-            while (!(d == root || d.StartsWith(root.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar, StringComparison.Ordinal)))
+            while (!PathContainment.IsAtOrBelow(d, root))
             {
                 root = Path.GetDirectoryName(root) ?? Path.GetPathRoot(root)!;
             }

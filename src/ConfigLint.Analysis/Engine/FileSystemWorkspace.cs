@@ -59,14 +59,14 @@ public sealed class FileSystemWorkspace : IWorkspace
     public bool IsInsideRoot(string fullPath)
     {
         var full = Path.GetFullPath(fullPath);
-        if (!IsUnder(full, Root))
+        if (!PathContainment.IsAtOrBelow(full, Root))
         {
             return false;
         }
 
         // A symlink anywhere on the way must not lead out of the root.
         var real = CachedRealPath(full);
-        return real is null || IsUnder(real, _realRoot ??= RealPath(Root) ?? Root);
+        return real is null || PathContainment.IsAtOrBelow(real, _realRoot ??= RealPath(Root) ?? Root);
     }
 
     public bool FileExists(string fullPath) => File.Exists(fullPath);
@@ -218,8 +218,6 @@ public sealed class FileSystemWorkspace : IWorkspace
         }
     }
 
-    private static bool IsUnder(string path, string root) =>
-        path == root || path.StartsWith(root.EndsWith(Path.DirectorySeparatorChar) ? root : root + Path.DirectorySeparatorChar, StringComparison.Ordinal);
 
     /// <summary>Resolves symlinks component by component (bounded); null when the path does not exist.</summary>
     internal static string? RealPath(string fullPath)
