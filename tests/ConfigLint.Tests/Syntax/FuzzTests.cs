@@ -7,7 +7,8 @@ namespace ConfigLint.Tests.Syntax;
 /// <summary>Random inputs built from each language's significant characters: no exception, exact round trip.</summary>
 public class FuzzTests
 {
-    private static string RandomText(Random random, string[] pieces, int length)
+    /// <summary>Random text built from a language's significant pieces (shared by the parser fuzz tests).</summary>
+    internal static string RandomText(Random random, string[] pieces, int length)
     {
         var sb = new StringBuilder();
         while (sb.Length < length)

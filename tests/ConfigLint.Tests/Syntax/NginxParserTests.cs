@@ -114,14 +114,7 @@ public class NginxParserTests(ITestOutputHelper output)
         string[] pieces = ["server", "location", "content_by_lua_block", " ", "\t", "\n", "\r\n", "{", "}", ";", "#", "\"", "'", "\\", "$", "${", "--", "a", "é"];
         for (var i = 0; i < 3000; i++)
         {
-            var sb = new System.Text.StringBuilder();
-            var length = random.Next(0, 100);
-            while (sb.Length < length)
-            {
-                sb.Append(pieces[random.Next(pieces.Length)]);
-            }
-
-            Parse(sb.ToString());
+            Parse(FuzzTests.RandomText(random, pieces, random.Next(0, 100)));
         }
     }
 

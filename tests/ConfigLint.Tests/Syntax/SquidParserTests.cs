@@ -77,14 +77,7 @@ public class SquidParserTests(ITestOutputHelper output)
         string[] pieces = ["http_access", "acl", "if", "endif", "else", "include", " ", "\t", "\n", "\r\n", "\r", "\\", "\\\n", "#", "\"", "allow", "all", "1", "=", "é"];
         for (var i = 0; i < 3000; i++)
         {
-            var sb = new System.Text.StringBuilder();
-            var length = random.Next(0, 100);
-            while (sb.Length < length)
-            {
-                sb.Append(pieces[random.Next(pieces.Length)]);
-            }
-
-            Parse(sb.ToString());
+            Parse(FuzzTests.RandomText(random, pieces, random.Next(0, 100)));
         }
     }
 
