@@ -1,5 +1,3 @@
-using System.Reflection;
-
 namespace ConfigLint.Rules;
 
 /// <summary>The rule set and the rule docs embedded at build time.</summary>
@@ -18,6 +16,4 @@ public static partial class RuleCatalog
         using var reader = new StreamReader(stream);
         return reader.ReadToEnd();
     }
-
-    internal static Assembly Assembly => typeof(RuleCatalog).Assembly;
 }

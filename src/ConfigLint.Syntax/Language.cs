@@ -22,17 +22,6 @@ public enum DiagnosticLevel
 
 public static class LanguageExtensions
 {
-    public static string ToId(this Language language) => language switch
-    {
-        Language.Tor => "torrc",
-        Language.Squid => "squid",
-        Language.Nginx => "nginx",
-        Language.Dockerfile => "dockerfile",
-        Language.Compose => "compose",
-        Language.Iptables => "iptables",
-        _ => throw new ArgumentOutOfRangeException(nameof(language)),
-    };
-
     public static string ToText(this DiagnosticLevel level) => level switch
     {
         DiagnosticLevel.Error => "error",

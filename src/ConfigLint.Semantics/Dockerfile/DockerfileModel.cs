@@ -99,7 +99,7 @@ public sealed class DockerfileModel
 
     /// <summary>The stage an instruction belongs to.</summary>
     public DockerStage? StageOf(DockerInstructionSyntax instruction) =>
-        Stages.LastOrDefault(s => s.From.Span.Start <= instruction.Span.Start);
+        Stages.LastOrDefault(s => s.From.KeywordToken.TokenSpan.Start <= instruction.KeywordToken.TokenSpan.Start);
 
     /// <summary>Expands a word as BuildKit would at an instruction (ARG/ENV visible there); null when it cannot.</summary>
     public string? Expand(string word, DockerInstructionSyntax at)
