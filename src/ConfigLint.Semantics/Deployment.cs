@@ -32,6 +32,10 @@ public sealed class Deployment
 
     private readonly Dictionary<TorConfig, DockerfileModel> _dockerfileByTor = [];
 
+    /// <summary>The tor configurations an image runs: copied into it, or linked to a compose service that builds it.</summary>
+    public IEnumerable<TorConfig> TorConfigsOf(DockerfileModel model) =>
+        ServicesBuilding(model).SelectMany(s => TorConfigsOf(s)).Concat(TorConfigs.Where(c => DockerfileOf(c) == model)).Distinct();
+
     /// <summary>The Dockerfile that copies a torrc into its image, when the deployment shows one.</summary>
     public DockerfileModel? DockerfileOf(TorConfig config) => _dockerfileByTor.GetValueOrDefault(config);
 
@@ -78,7 +82,7 @@ public sealed class Deployment
 
             if (version is not null)
             {
-                foreach (var config in TorConfigs.Where(c => _dockerfileByTor.GetValueOrDefault(c) == model || services.Any(s => TorConfigsOf(s).Contains(c))))
+                foreach (var config in TorConfigsOf(model))
                 {
                     config.TorVersion ??= version;
                 }

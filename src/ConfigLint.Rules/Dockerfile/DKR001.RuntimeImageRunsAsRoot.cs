@@ -80,9 +80,7 @@ public sealed class RuntimeImageRunsAsRoot : IRule
     /// <summary>Evidence that the daemon in the image drops root itself (torrc User, official nginx image).</summary>
     private static string? DropsPrivileges(DockerfileContext ctx, DockerStage stage)
     {
-        var configs = ctx.Deployment.ServicesBuilding(ctx.Model).SelectMany(s => ctx.Deployment.TorConfigsOf(s))
-            .Concat(ctx.Deployment.TorConfigs.Where(c => ctx.Deployment.DockerfileOf(c) == ctx.Model));
-        if (configs.Select(c => c.Last("User")).FirstOrDefault(u => u is not null && u.Value is not ("" or "root")) is { } user)
+        if (ctx.Deployment.TorConfigsOf(ctx.Model).Select(c => c.Last("User")).FirstOrDefault(u => u is not null && u.Value is not ("" or "root")) is { } user)
         {
             return $"its torrc sets 'User {user.Value}'";
         }

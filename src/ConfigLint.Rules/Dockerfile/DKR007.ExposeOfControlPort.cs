@@ -19,9 +19,7 @@ public sealed class ExposeOfControlPort : IRule
     private static void Check(DockerfileContext ctx)
     {
         var listeners = new Dictionary<int, string>();
-        var configs = ctx.Deployment.ServicesBuilding(ctx.Model).SelectMany(s => ctx.Deployment.TorConfigsOf(s))
-            .Concat(ctx.Deployment.TorConfigs.Where(c => ctx.Deployment.DockerfileOf(c) == ctx.Model)).Distinct();
-        foreach (var config in configs)
+        foreach (var config in ctx.Deployment.TorConfigsOf(ctx.Model))
         {
             foreach (var option in Listeners)
             {
