@@ -38,6 +38,11 @@ public sealed class AnalysisContext
 
     internal List<Action<DockerfileContext>> DockerfileActions { get; } = [];
 
+    internal List<Action<SquidConfigContext>> SquidConfigActions { get; } = [];
+
+    /// <summary>Called once per effective squid configuration (a main squid.conf with its includes).</summary>
+    public void RegisterSquidConfigAction(Action<SquidConfigContext> action) => SquidConfigActions.Add(action);
+
     /// <summary>Called once per Dockerfile, with its stage model.</summary>
     public void RegisterDockerfileAction(Action<DockerfileContext> action) => DockerfileActions.Add(action);
 
@@ -175,6 +180,14 @@ public sealed class DockerfileContext : RuleContext
     public SourceLocation FileStart => new(Model.Tree, Model.Tree.Text.Lines.Count > 0 ? Model.Tree.Text.Lines[0].Span : default);
 
     public SourceLocation At(Microsoft.CodeAnalysis.Text.TextSpan span) => new(Model.Tree, span);
+}
+
+public sealed class SquidConfigContext : RuleContext
+{
+    internal SquidConfigContext(RuleDescriptor d, Deployment deployment, Action<Finding> r, ConfigLint.Semantics.Squid.SquidConfig config)
+        : base(d, deployment, r) => Config = config;
+
+    public ConfigLint.Semantics.Squid.SquidConfig Config { get; }
 }
 
 public sealed class DeploymentContext : RuleContext

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using ConfigLint.Semantics.Compose;
 using ConfigLint.Semantics.Dockerfile;
+using ConfigLint.Semantics.Squid;
 using ConfigLint.Semantics.Tor;
 using ConfigLint.Syntax;
 
@@ -19,7 +20,7 @@ public sealed class Deployment
     private readonly Dictionary<ComposeService, DockerfileModel> _dockerfileByService = [];
 
     public Deployment(ImmutableArray<SyntaxTree> trees, ImmutableArray<TorConfig> torConfigs, ImmutableArray<ComposeProject> composeProjects, IWorkspace workspace,
-        ImmutableArray<DockerfileModel> dockerfiles = default)
+        ImmutableArray<DockerfileModel> dockerfiles = default, ImmutableArray<SyntaxTree> squidMains = default)
     {
         Trees = trees;
         TorConfigs = torConfigs;
@@ -28,7 +29,12 @@ public sealed class Deployment
         Link(workspace);
         LinkDockerfiles(workspace);
         LinkCopiedTorrcs(workspace);
+        SquidConfigs = [.. squidMains.OrEmpty().Select(main => SquidBinder.Bind(main, workspace, DaemonVersionFor(workspace.FullPathOf(main), "squid", workspace)))];
+        Trees = [.. Trees.Concat(SquidConfigs.SelectMany(c => c.Files)).Distinct().OrderBy(t => t.Path, StringComparer.Ordinal)];
     }
+
+    /// <summary>The effective squid configurations (a main squid.conf with its includes), bound with the squid version the deployment shows.</summary>
+    public ImmutableArray<SquidConfig> SquidConfigs { get; }
 
     private readonly Dictionary<TorConfig, DockerfileModel> _dockerfileByTor = [];
 
@@ -48,34 +54,22 @@ public sealed class Deployment
     {
         foreach (var model in Dockerfiles)
         {
-            var dockerfile = workspace.FullPathOf(model.Tree);
             var services = ServicesBuilding(model).ToList();
-            var contexts = services.Select(s => s.Build?.ContextPath).OfType<string>().DefaultIfEmpty(Path.GetDirectoryName(dockerfile)!).Distinct().ToList();
             var version = DockerTorVersion.Find(model);
-            foreach (var stage in RuntimeStages(model))
+            foreach (var path in CopiedSources(model, workspace))
             {
-                foreach (var copy in stage.Instructions.Where(i => i.Command.Keyword is "copy" or "add" && !i.Command.Flags.Any(f => f.Name == "from")))
+                foreach (var config in TorConfigs.Where(c => PathContainment.IsAtOrBelow(workspace.FullPathOf(c.Main), path)))
                 {
-                    foreach (var source in copy.Command.Args.Take(Math.Max(0, copy.Command.Args.Length - 1)))
+                    _dockerfileByTor.TryAdd(config, model);
+                    foreach (var service in services)
                     {
-                        foreach (var context in contexts)
+                        var list = TorConfigsOf(service);
+                        if (!list.Contains(config))
                         {
-                            var path = Path.GetFullPath(Path.Combine(context, model.Expand(source, copy) ?? source));
-                            foreach (var config in TorConfigs.Where(c => PathContainment.IsAtOrBelow(workspace.FullPathOf(c.Main), path)))
-                            {
-                                _dockerfileByTor.TryAdd(config, model);
-                                foreach (var service in services)
-                                {
-                                    var list = TorConfigsOf(service);
-                                    if (!list.Contains(config))
-                                    {
-                                        _torByService[service] = list.Add(config);
-                                    }
-
-                                    _serviceByTor.TryAdd(config, service);
-                                }
-                            }
+                            _torByService[service] = list.Add(config);
                         }
+
+                        _serviceByTor.TryAdd(config, service);
                     }
                 }
             }
@@ -88,6 +82,62 @@ public sealed class Deployment
                 }
             }
         }
+    }
+
+    /// <summary>The host paths the runtime stages of an image COPY/ADD from the build context (each context a building service uses).</summary>
+    private IEnumerable<string> CopiedSources(DockerfileModel model, IWorkspace workspace)
+    {
+        var dockerfile = workspace.FullPathOf(model.Tree);
+        var contexts = ServicesBuilding(model).Select(s => s.Build?.ContextPath).OfType<string>().DefaultIfEmpty(Path.GetDirectoryName(dockerfile)!).Distinct().ToList();
+        foreach (var stage in RuntimeStages(model))
+        {
+            foreach (var copy in stage.Instructions.Where(i => i.Command.Keyword is "copy" or "add" && !i.Command.Flags.Any(f => f.Name == "from")))
+            {
+                foreach (var source in copy.Command.Args.Take(Math.Max(0, copy.Command.Args.Length - 1)))
+                {
+                    foreach (var context in contexts)
+                    {
+                        yield return Path.GetFullPath(Path.Combine(context, model.Expand(source, copy) ?? source));
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The version of a daemon (squid, nginx) that runs a configuration file: from the Dockerfiles that copy it into
+    /// their image, or the compose services that mount it (their image tag, or the Dockerfile they build).
+    /// </summary>
+    private Version? DaemonVersionFor(string fullPath, string daemon, IWorkspace workspace)
+    {
+        foreach (var model in Dockerfiles)
+        {
+            if (CopiedSources(model, workspace).Any(source => PathContainment.IsAtOrBelow(fullPath, source))
+                && DaemonVersion.Find(model, RuntimeStages(model), daemon) is { } v)
+            {
+                return v;
+            }
+        }
+
+        foreach (var service in ComposeProjects.SelectMany(p => p.Services))
+        {
+            if (!service.HostMounts.Any(m => m.HostPath is { } host && PathContainment.IsAtOrBelow(fullPath, host.TrimEnd(Path.DirectorySeparatorChar))))
+            {
+                continue;
+            }
+
+            if (DockerfileOf(service) is { } model && DaemonVersion.Find(model, RuntimeStages(model), daemon) is { } built)
+            {
+                return built;
+            }
+
+            if (service.Image?.Value is { } image && DaemonVersion.FromImage(image, daemon) is { } tagged)
+            {
+                return tagged;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>A service's build args with values (an arg without a value takes the host's environment, unknown here).</summary>
@@ -186,7 +236,7 @@ public sealed class Deployment
         }
     }
 
-    public ImmutableArray<SyntaxTree> Trees { get; }
+    public ImmutableArray<SyntaxTree> Trees { get; private set; }
 
     public ImmutableArray<TorConfig> TorConfigs { get; }
 

@@ -154,6 +154,58 @@ public static class Glob
         return si == s.Length;
     }
 
+    /// <summary>
+    /// Expands an include pattern component by component against the workspace (files and folders, inside the root
+    /// only), sorted ordinally. A pattern without wildcards yields the path itself when it exists.
+    /// </summary>
+    public static IReadOnlyList<string> Expand(IWorkspace workspace, string baseDirectory, string pattern)
+    {
+        var absolute = Path.IsPathRooted(pattern);
+        if (!HasWildcards(pattern))
+        {
+            var full = Path.GetFullPath(absolute ? pattern : Path.Combine(baseDirectory, pattern));
+            return workspace.IsInsideRoot(full) && (workspace.FileExists(full) || workspace.DirectoryExists(full)) ? [full] : [];
+        }
+
+        var root = absolute ? Path.GetPathRoot(pattern)! : baseDirectory;
+        var relative = absolute ? pattern[root.Length..] : pattern;
+        var current = new List<string> { Path.GetFullPath(root) };
+        var parts = relative.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        for (var i = 0; i < parts.Length && current.Count > 0; i++)
+        {
+            var part = parts[i];
+            var last = i == parts.Length - 1;
+            var next = new List<string>();
+            foreach (var dir in current)
+            {
+                if (!HasWildcards(part))
+                {
+                    var candidate = Path.GetFullPath(Path.Combine(dir, Unescape(part)));
+                    if (workspace.IsInsideRoot(candidate) && (last ? workspace.FileExists(candidate) || workspace.DirectoryExists(candidate) : workspace.DirectoryExists(candidate)))
+                    {
+                        next.Add(candidate);
+                    }
+
+                    continue;
+                }
+
+                if (!workspace.IsInsideRoot(dir) || !workspace.DirectoryExists(dir))
+                {
+                    continue;
+                }
+
+                var entries = last
+                    ? workspace.EnumerateFiles(dir).Concat(workspace.EnumerateDirectories(dir))
+                    : workspace.EnumerateDirectories(dir);
+                next.AddRange(entries.Where(e => IsMatch(Path.GetFileName(e), part)));
+            }
+
+            current = next;
+        }
+
+        return [.. current.Distinct().OrderBy(p => p, StringComparer.Ordinal)];
+    }
+
     public static string Unescape(string pattern) => pattern.Replace("\\*", "*", StringComparison.Ordinal).Replace("\\?", "?", StringComparison.Ordinal);
 }
 

@@ -61,9 +61,9 @@ public sealed class AnalyzerDriver
 
         // Parse every discovered file (includes are parsed on demand by the binders).
         var trees = new List<SyntaxTree>();
-        foreach (var file in discovered.Where(f => f.Language is Language.Tor or Language.Compose or Language.Dockerfile))
+        foreach (var file in discovered.Where(f => f.Language is Language.Tor or Language.Compose or Language.Dockerfile or Language.Squid))
         {
-            // squid and nginx parsers arrive in a later release; their files are classified but not read yet.
+            // The nginx parser is not wired yet; nginx files are classified but not read.
             if (workspace.GetTree(file.FullPath, file.Language, out _) is { } tree)
             {
                 trees.Add(tree);
@@ -74,7 +74,8 @@ public sealed class AnalyzerDriver
         var projects = BindCompose(trees.OfType<YamlSyntaxTree>().Where(t => t.Language == Language.Compose).ToList(), workspace);
         var dockerfiles = trees.OfType<ConfigLint.Syntax.Dockerfile.DockerfileSyntaxTree>()
             .Select(ConfigLint.Semantics.Dockerfile.DockerfileModel.Build).ToImmutableArray();
-        var deployment = new Deployment([.. workspace.Trees.OrderBy(t => t.Path, StringComparer.Ordinal)], torConfigs, projects, workspace, dockerfiles);
+        var squidConfigs = BindSquid(trees.Where(t => t.Language == Language.Squid && t is not UnparsedTree).ToList(), workspace);
+        var deployment = new Deployment([.. workspace.Trees.OrderBy(t => t.Path, StringComparer.Ordinal)], torConfigs, projects, workspace, dockerfiles, squidConfigs);
 
         var findings = new List<Finding>();
         var selected = _rules.Where(r => IsSelected(r.Descriptor, options)).ToList();
@@ -90,7 +91,8 @@ public sealed class AnalyzerDriver
             }
         }
 
-        AddBuiltIns(deployment, torConfigs.SelectMany(c => c.Diagnostics).Concat(projects.SelectMany(p => p.Diagnostics)), findings);
+        AddBuiltIns(deployment, torConfigs.SelectMany(c => c.Diagnostics).Concat(projects.SelectMany(p => p.Diagnostics))
+            .Concat(deployment.SquidConfigs.SelectMany(c => c.Diagnostics)), findings);
 
         errors.AddRange(workspace.ReadErrors.OrderBy(e => e, StringComparer.Ordinal));
 
@@ -185,6 +187,24 @@ public sealed class AnalyzerDriver
 
         var roots = torTrees.Where(t => !included.Contains(workspace.FullPathOf(t))).ToList();
         return [.. roots.Select(r => TorBinder.Bind(r, workspace))];
+    }
+
+    /// <summary>Main squid.conf files: those no other squid file includes. Each is bound once its version evidence is known.</summary>
+    private static ImmutableArray<SyntaxTree> BindSquid(List<SyntaxTree> trees, FileSystemWorkspace workspace)
+    {
+        var included = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var tree in trees)
+        {
+            foreach (var path in ConfigLint.Semantics.Squid.SquidBinder.DirectIncludes(tree, workspace))
+            {
+                if (path != workspace.FullPathOf(tree))
+                {
+                    included.Add(path);
+                }
+            }
+        }
+
+        return [.. trees.Where(t => !included.Contains(workspace.FullPathOf(t)))];
     }
 
     private static readonly string[] MainComposeNames = ["compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"];
@@ -308,6 +328,14 @@ public sealed class AnalyzerDriver
             foreach (var action in context.DockerfileActions)
             {
                 action(new DockerfileContext(d, deployment, Report, model));
+            }
+        }
+
+        foreach (var config in deployment.SquidConfigs)
+        {
+            foreach (var action in context.SquidConfigActions)
+            {
+                action(new SquidConfigContext(d, deployment, Report, config));
             }
         }
 

@@ -69,7 +69,18 @@ public static class FileDiscovery
                 return;
             }
 
-            var language = config.LanguageOf(file) ?? LanguageDetector.ByName(file);
+            var configured = config.LanguageOf(file);
+            var language = configured ?? LanguageDetector.ByName(file);
+            if (configured is null && language == Language.Nginx && !Path.GetFileName(file).Equals("nginx.conf", StringComparison.OrdinalIgnoreCase))
+            {
+                // A .conf under conf.d/ is named like nginx but may be squid (catalog §0.2).
+                var head = ReadHead(file);
+                if (head is not null && LanguageDetector.ByContent(file, head) == Language.Squid)
+                {
+                    language = Language.Squid;
+                }
+            }
+
             if (language is null && (explicitly || LanguageDetector.ShouldSniff(file)))
             {
                 var head = ReadHead(file);

@@ -171,6 +171,7 @@ public sealed class FileSystemWorkspace : IWorkspace
                 Language.Tor => TorParser.Parse(display, loaded.Text!),
                 Language.Compose => YamlParser.Parse(display, loaded.Text!),
                 Language.Dockerfile => ConfigLint.Syntax.Dockerfile.DockerfileParser.Parse(display, loaded.Text!),
+                Language.Squid => ConfigLint.Syntax.Squid.SquidParser.Parse(display, loaded.Text!),
                 _ => new UnparsedTree(display, language, loaded.Text!, []),
             };
         }

@@ -61,6 +61,12 @@ public static class LanguageDetector
         ".so", ".exe", ".dll", ".jar", ".class", ".pyc", ".deb", ".rpm", ".iso", ".bin",
     };
 
+    /// <summary>Directives only a squid.conf has.</summary>
+    private static readonly HashSet<string> SquidHallmarks = new(StringComparer.Ordinal)
+    {
+        "http_access", "http_port", "https_port", "acl", "cache_peer", "cache_dir", "refresh_pattern", "visible_hostname", "auth_param", "never_direct",
+    };
+
     /// <summary>Whether a file with no telling name is worth reading to sniff its content.</summary>
     public static bool ShouldSniff(string path)
     {
@@ -88,6 +94,8 @@ public static class LanguageDetector
 
         var known = 0;
         var other = 0;
+        var squid = 0;
+        var squidHallmarks = 0;
         foreach (var raw in text.Split('\n').Take(500))
         {
             var line = raw.Trim();
@@ -96,12 +104,21 @@ public static class LanguageDetector
                 continue;
             }
 
-            if (line.Contains('{', StringComparison.Ordinal) || line.EndsWith(';'))
+            if (line.EndsWith('{') || line.EndsWith(';') || line == "}")
             {
                 return null;
             }
 
             var key = line.Split([' ', '\t'], 2)[0];
+            if (ConfigLint.Syntax.Squid.SquidDirectives.Lookup(key) is not null)
+            {
+                squid++;
+                if (SquidHallmarks.Contains(key))
+                {
+                    squidHallmarks++;
+                }
+            }
+
             if (TorOptions.Lookup(key).Status is TorOptionStatus.Known or TorOptionStatus.Alias && key.Length > 3)
             {
                 known++;
@@ -110,6 +127,11 @@ public static class LanguageDetector
             {
                 other++;
             }
+        }
+
+        if (squidHallmarks >= 1 && squid >= 2 && squid > known && squid >= 2 * (known + other - squid))
+        {
+            return Language.Squid;
         }
 
         // A name that mentions torrc needs less evidence than an anonymous .conf.

@@ -152,45 +152,8 @@ public static class TorBinder
                 : ([], $"'%include {value}': no such file or folder; tor refuses to start.", DiagnosticLevel.Error);
         }
 
-        // Expand component by component.
-        var root = absolute ? Path.GetPathRoot(full)! : baseDirectory;
-        var relative = absolute ? pattern[Path.GetPathRoot(pattern)!.Length..] : pattern;
-        var current = new List<string> { Path.GetFullPath(root) };
-        var parts = relative.Split('/', StringSplitOptions.RemoveEmptyEntries);
-        for (var i = 0; i < parts.Length; i++)
-        {
-            var part = parts[i];
-            var last = i == parts.Length - 1;
-            var next = new List<string>();
-            foreach (var dir in current)
-            {
-                if (!Glob.HasWildcards(part))
-                {
-                    var candidate = Path.GetFullPath(Path.Combine(dir, Glob.Unescape(part)));
-                    if (workspace.IsInsideRoot(candidate) && (last ? workspace.FileExists(candidate) || workspace.DirectoryExists(candidate) : workspace.DirectoryExists(candidate)))
-                    {
-                        next.Add(candidate);
-                    }
-
-                    continue;
-                }
-
-                if (!workspace.IsInsideRoot(dir) || !workspace.DirectoryExists(dir))
-                {
-                    continue;
-                }
-
-                var entries = last
-                    ? workspace.EnumerateFiles(dir).Concat(workspace.EnumerateDirectories(dir))
-                    : workspace.EnumerateDirectories(dir);
-                next.AddRange(entries.Where(e => Glob.IsMatch(Path.GetFileName(e), part)));
-            }
-
-            current = next;
-        }
-
         var files = new List<string>();
-        foreach (var match in current.Distinct().OrderBy(p => p, StringComparer.Ordinal))
+        foreach (var match in Glob.Expand(workspace, baseDirectory, pattern))
         {
             if (workspace.DirectoryExists(match))
             {

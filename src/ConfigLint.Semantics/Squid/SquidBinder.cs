@@ -1,0 +1,394 @@
+using System.Collections.Immutable;
+using ConfigLint.Syntax;
+using ConfigLint.Syntax.Squid;
+using Microsoft.CodeAnalysis.Text;
+
+namespace ConfigLint.Semantics.Squid;
+
+/// <summary>
+/// Builds a <see cref="SquidConfig"/> from a main squid.conf the way squid reads it (cache_cf.cc): <c>include</c>
+/// paths (several per line, globs, relative to the main file's folder, at most 16 levels, never outside the root),
+/// <c>if</c>/<c>else</c>/<c>endif</c> with squid's conditions, the <c>${service_name}</c>/<c>${process_name}</c>/
+/// <c>${process_number}</c> macros, <c>configuration_includes_quoted_values</c>, ACL definitions (appended on
+/// redefinition; a different type is fatal) and ACL references (an undefined ACL is fatal).
+/// </summary>
+public static class SquidBinder
+{
+    /// <summary>squid's MAX_INCLUDE_DEPTH.</summary>
+    public const int MaxIncludeDepth = 16;
+
+    /// <summary>Values the macros take for the first worker of the default service.</summary>
+    private static readonly (string Macro, string Value)[] Macros =
+    [
+        ("${service_name}", "squid"),
+        ("${process_name}", "squid"),
+        ("${process_number}", "1"),
+    ];
+
+    /// <summary>Directives whose trailing arguments are ACL names, with how many arguments come before the names.</summary>
+    private static readonly Dictionary<string, int> AclListDirectives = new(StringComparer.Ordinal)
+    {
+        ["http_access"] = 1, ["adapted_http_access"] = 1, ["http_reply_access"] = 1, ["icp_access"] = 1, ["htcp_access"] = 1,
+        ["htcp_clr_access"] = 1, ["miss_access"] = 1, ["snmp_access"] = 1, ["never_direct"] = 1, ["always_direct"] = 1,
+        ["follow_x_forwarded_for"] = 1, ["proxy_protocol_access"] = 1, ["cache"] = 1, ["send_hit"] = 1, ["store_miss"] = 1,
+        ["ssl_bump"] = 1, ["sslproxy_cert_error"] = 1, ["ident_lookup_access"] = 1, ["collapsed_forwarding_access"] = 1,
+        ["url_rewrite_access"] = 1, ["store_id_access"] = 1, ["spoof_client_ip"] = 1, ["on_unsupported_protocol"] = 1,
+        ["tcp_outgoing_address"] = 1, ["tcp_outgoing_tos"] = 1, ["tcp_outgoing_mark"] = 1, ["clientside_tos"] = 1, ["clientside_mark"] = 1,
+        ["deny_info"] = 1, ["delay_access"] = 2, ["cache_peer_access"] = 2, ["adaptation_access"] = 2, ["icap_access"] = 2,
+        ["request_header_access"] = 2, ["reply_header_access"] = 2, ["http_upgrade_request_protocols"] = 2,
+    };
+
+    public static SquidConfig Bind(SyntaxTree main, IWorkspace workspace, Version? version = null)
+    {
+        var state = new State(workspace, Path.GetDirectoryName(workspace.FullPathOf(main))!, version);
+        state.Splice(main, 0);
+        var acls = state.Acls;
+        return new SquidConfig(main, state.Lines.ToImmutable(), state.Files.Distinct().ToImmutableArray(), state.Diagnostics.ToImmutable(), acls);
+    }
+
+    /// <summary>The files a squid.conf includes directly (resolved, inside the root), without reporting.</summary>
+    public static IReadOnlyList<string> DirectIncludes(SyntaxTree tree, IWorkspace workspace)
+    {
+        var result = new List<string>();
+        if (tree.Root is not SquidDocumentSyntax doc)
+        {
+            return result;
+        }
+
+        var dir = Path.GetDirectoryName(workspace.FullPathOf(tree))!;
+        foreach (var d in doc.Directives.Where(d => d.Name == "include"))
+        {
+            foreach (var path in d.Args.Where(p => p.Length > 0 && p[0] is not '!' and not '|'))
+            {
+                foreach (var match in Glob.Expand(workspace, dir, path))
+                {
+                    if (workspace.FileExists(match))
+                    {
+                        result.Add(match);
+                    }
+                }
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>squid's predefined ACLs (cache_cf.cc / Acl.cc): <c>to_linklocal</c> only from 6.0.1 on.</summary>
+    public static IEnumerable<(string Name, string Type, string[] Values)> Predefined(Version? version)
+    {
+        yield return ("all", "src", ["all"]);
+        yield return ("manager", "url_regex", ["-i", "^cache_object://", "+i", "^[^:]+://[^/]+/squid-internal-mgr/"]);
+        yield return ("localhost", "src", ["127.0.0.1/32", "::1"]);
+        yield return ("to_localhost", "dst", ["127.0.0.0/8", "0.0.0.0/32", "::/128", "::1/128"]);
+        if (version is null || version.Major >= 6)
+        {
+            yield return ("to_linklocal", "dst", ["169.254.0.0/16", "fe80::/10"]);
+        }
+
+        yield return ("CONNECT", "method", ["CONNECT"]);
+    }
+
+    private sealed class State(IWorkspace workspace, string baseDirectory, Version? version)
+    {
+        public ImmutableArray<SquidLine>.Builder Lines { get; } = ImmutableArray.CreateBuilder<SquidLine>();
+
+        public ImmutableArray<SyntaxTree>.Builder Files { get; } = ImmutableArray.CreateBuilder<SyntaxTree>();
+
+        public ImmutableArray<BindDiagnostic>.Builder Diagnostics { get; } = ImmutableArray.CreateBuilder<BindDiagnostic>();
+
+        public Dictionary<string, SquidAcl> Acls { get; } = CreatePredefined(version);
+
+        private readonly List<string> _stack = [];
+        private readonly Stack<(bool Parent, bool Branch)> _conditions = new();
+        private bool _quotedValues;
+
+        private bool Active => _conditions.All(c => c.Branch);
+
+        private static Dictionary<string, SquidAcl> CreatePredefined(Version? version)
+        {
+            var acls = new Dictionary<string, SquidAcl>(StringComparer.Ordinal);
+            foreach (var (name, type, values) in Predefined(version))
+            {
+                var acl = new SquidAcl(name, type, predefined: true);
+                acl.FileValues.AddRange(values.Where(v => !v.StartsWith('-') && !v.StartsWith('+')));
+                acls[name] = acl;
+            }
+
+            return acls;
+        }
+
+        public void Splice(SyntaxTree tree, int depth)
+        {
+            var fullPath = workspace.FullPathOf(tree);
+            _stack.Add(fullPath);
+            Files.Add(tree);
+            if (tree.Root is SquidDocumentSyntax doc)
+            {
+                var conditionDepth = _conditions.Count;
+                foreach (var directive in doc.Directives)
+                {
+                    Visit(tree, directive, depth);
+                }
+
+                // squid checks if/endif balance per file; the parser already reported an unclosed 'if'.
+                while (_conditions.Count > conditionDepth)
+                {
+                    _conditions.Pop();
+                }
+            }
+
+            _stack.RemoveAt(_stack.Count - 1);
+        }
+
+        private void Visit(SyntaxTree tree, SquidDirectiveSyntax directive, int depth)
+        {
+            switch (directive.Name)
+            {
+                case "if":
+                    _conditions.Push((Active, Evaluate(directive.Args)));
+                    return;
+                case "else":
+                    if (_conditions.Count > 0)
+                    {
+                        var (parent, branch) = _conditions.Pop();
+                        _conditions.Push((parent, !branch));
+                    }
+
+                    return;
+                case "endif":
+                    if (_conditions.Count > 0)
+                    {
+                        _conditions.Pop();
+                    }
+
+                    return;
+            }
+
+            if (!Active)
+            {
+                return;
+            }
+
+            var tokens = SquidTokenizer.Split(directive.LogicalLine, out _);
+            var words = ImmutableArray.CreateBuilder<SquidWord>(tokens.Length);
+            foreach (var t in tokens)
+            {
+                var value = t.Value;
+                if (value.Contains("${", StringComparison.Ordinal))
+                {
+                    foreach (var (macro, replacement) in Macros)
+                    {
+                        value = value.Replace(macro, replacement, StringComparison.Ordinal);
+                    }
+                }
+
+                words.Add(new SquidWord(value, directive.MapLogical(t.Start, t.Length), t.Quoted));
+            }
+
+            var line = new SquidLine(tree, directive, words.ToImmutable(), _quotedValues, Lines.Count);
+            if (directive.Name == "include")
+            {
+                Include(line, depth);
+                return;
+            }
+
+            Lines.Add(line);
+            switch (directive.Name)
+            {
+                case "configuration_includes_quoted_values":
+                    _quotedValues = line.Arg(0) == "on";
+                    break;
+                case "acl":
+                    DefineAcl(line);
+                    break;
+                default:
+                    if (AclListDirectives.TryGetValue(SquidDirectives.Lookup(directive.Name)?.Name ?? directive.Name, out var skip))
+                    {
+                        CheckReferences(line, skip);
+                    }
+
+                    break;
+            }
+        }
+
+        /// <summary>squid's conditions: <c>true</c>, <c>false</c>, or <c>&lt;int&gt; = &lt;int&gt;</c> (after macro expansion).</summary>
+        private static bool Evaluate(ImmutableArray<string> args)
+        {
+            var words = args.Select(a => Macros.Aggregate(a, (v, m) => v.Replace(m.Macro, m.Value, StringComparison.Ordinal))).ToList();
+            return words.Count switch
+            {
+                1 => words[0] == "true",
+                3 => long.TryParse(words[0], out var a) && long.TryParse(words[2], out var b) && a == b,
+                _ => false,
+            };
+        }
+
+        private void DefineAcl(SquidLine line)
+        {
+            if (line.Args.Length < 2)
+            {
+                Diagnostics.Add(new BindDiagnostic("CL0001", DiagnosticLevel.Error, "'acl' needs a name and a type; squid refuses to start.", line.Location));
+                return;
+            }
+
+            var name = line.Arg(0);
+            var type = line.Arg(1);
+            var values = line.Args.Skip(2).SkipWhile(IsFlag).ToImmutableArray();
+            if (values.Length > 0 && values[0].Value == "--")
+            {
+                values = values[1..];
+            }
+
+            if (Acls.TryGetValue(name, out var existing))
+            {
+                if (existing.Type != type)
+                {
+                    if (existing.Predefined)
+                    {
+                        // squid: "UPGRADE: ACL 'manager' is now a built-in ACL. Remove it from your config file." The line is ignored.
+                        return;
+                    }
+
+                    Diagnostics.Add(new BindDiagnostic("CL0001", DiagnosticLevel.Error,
+                        $"ACL '{name}' was defined with type '{existing.Type}' at line {existing.FirstLine?.Location.LineSpan.Start.Line + 1}; redefining it as '{type}' is fatal for squid.",
+                        line.At(line.Args[1])));
+                    return;
+                }
+            }
+            else
+            {
+                existing = new SquidAcl(name, type, predefined: false);
+                Acls[name] = existing;
+            }
+
+            existing.Definitions.Add((line, values));
+            foreach (var value in values.Where(v => SquidAcl.IsFileReference(v, line)))
+            {
+                ReadValueFile(existing, value);
+            }
+
+            if (type is "any-of" or "all-of")
+            {
+                foreach (var value in values)
+                {
+                    RequireAcl(line, new SquidAclRef(value.Value, false, value));
+                }
+            }
+        }
+
+        private static bool IsFlag(SquidWord w) => w.Value.Length > 1 && w.Value[0] is '-' or '+' && w.Value != "--" && !char.IsDigit(w.Value[1]);
+
+        /// <summary>Reads an ACL value file (one value per line, '#' comments) when it lies inside the linted folder.</summary>
+        private void ReadValueFile(SquidAcl acl, SquidWord value)
+        {
+            var path = value.Value.StartsWith("parameters(", StringComparison.Ordinal) ? value.Value[11..].TrimEnd(')').Trim('"') : value.Value;
+            var full = Path.GetFullPath(Path.IsPathRooted(path) ? path : Path.Combine(baseDirectory, path));
+            var text = workspace.IsInsideRoot(full) ? workspace.ReadText(full) : null;
+            if (text is null)
+            {
+                acl.HasUnknownValues = true;
+                return;
+            }
+
+            foreach (var raw in text.Split('\n'))
+            {
+                var item = raw.Trim();
+                if (item.Length > 0 && item[0] != '#')
+                {
+                    acl.FileValues.AddRange(item.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries));
+                }
+            }
+        }
+
+        private void CheckReferences(SquidLine line, int skip)
+        {
+            foreach (var word in line.Args.Skip(skip))
+            {
+                var name = word.Value.StartsWith('!') ? word.Value[1..] : word.Value;
+                if (name.Length == 0 || word.Quoted)
+                {
+                    continue;
+                }
+
+                RequireAcl(line, new SquidAclRef(name, word.Value.StartsWith('!'), word));
+            }
+        }
+
+        private void RequireAcl(SquidLine line, SquidAclRef reference)
+        {
+            if (Acls.ContainsKey(reference.Name))
+            {
+                return;
+            }
+
+            var hint = reference.Name == "to_linklocal"
+                ? $" 'to_linklocal' is predefined only from squid 6.0.1 on (this deployment shows squid {version}); define it with 'acl to_linklocal dst 169.254.0.0/16 fe80::/10'."
+                : Acls.Keys.Select(k => (k, d: EditDistance.Compute(k, reference.Name, 3))).Where(x => x.d <= 2).OrderBy(x => x.d).ThenBy(x => x.k, StringComparer.Ordinal)
+                    .Select(x => $" Did you mean '{x.k}'?").FirstOrDefault() ?? string.Empty;
+            Diagnostics.Add(new BindDiagnostic("CL0001", DiagnosticLevel.Error,
+                $"ACL '{reference.Name}' is not defined before this line; squid stops with 'ACL not found'.{hint}", line.At(reference.Word)));
+        }
+
+        private void Include(SquidLine line, int depth)
+        {
+            foreach (var word in line.Args)
+            {
+                var path = word.Value;
+                var location = line.At(word);
+                if (path.Length > 0 && path[0] is '!' or '|')
+                {
+                    Diagnostics.Add(new BindDiagnostic("CL0004", DiagnosticLevel.Note,
+                        $"'include {path}' runs a command and reads its output as configuration; ConfigLint cannot see that part.", location));
+                    continue;
+                }
+
+                var absolute = Path.IsPathRooted(path);
+                var full = Path.GetFullPath(absolute ? path : Path.Combine(baseDirectory, path));
+                if (!workspace.IsInsideRoot(full))
+                {
+                    Diagnostics.Add(new BindDiagnostic("CL0004", absolute ? DiagnosticLevel.Note : DiagnosticLevel.Warning,
+                        absolute
+                            ? $"'include {path}' names a path outside the linted folder (inside the container, most likely); it is not analysed."
+                            : $"'include {path}' points outside the linted folder; ConfigLint never reads files there.", location));
+                    continue;
+                }
+
+                var matches = Glob.Expand(workspace, baseDirectory, path).Where(workspace.FileExists).ToList();
+                if (matches.Count == 0)
+                {
+                    Diagnostics.Add(new BindDiagnostic("CL0004", absolute ? DiagnosticLevel.Note : DiagnosticLevel.Error,
+                        absolute
+                            ? $"'include {path}' matches no file in the linted folder (it may exist inside the container); it is not analysed."
+                            : $"'include {path}' matches no file; squid refuses to start.", location));
+                    continue;
+                }
+
+                if (depth + 1 > MaxIncludeDepth)
+                {
+                    Diagnostics.Add(new BindDiagnostic("CL0004", DiagnosticLevel.Error,
+                        $"'include {path}' nests deeper than squid's limit of {MaxIncludeDepth} levels; squid refuses to start.", location));
+                    continue;
+                }
+
+                foreach (var match in matches)
+                {
+                    if (_stack.Contains(match, StringComparer.Ordinal))
+                    {
+                        Diagnostics.Add(new BindDiagnostic("CL0004", DiagnosticLevel.Error,
+                            $"'include {path}' includes '{Path.GetFileName(match)}', which is already being included: an include cycle; squid refuses to start.", location));
+                        continue;
+                    }
+
+                    var included = workspace.GetTree(match, Language.Squid, out var error);
+                    if (included is null)
+                    {
+                        Diagnostics.Add(new BindDiagnostic("CL0004", DiagnosticLevel.Error, $"'include {path}': {error ?? "the file cannot be read"}.", location));
+                        continue;
+                    }
+
+                    Splice(included, depth + 1);
+                }
+            }
+        }
+    }
+}
