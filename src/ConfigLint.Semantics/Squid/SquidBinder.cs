@@ -43,7 +43,10 @@ public static class SquidBinder
         var state = new State(workspace, Path.GetDirectoryName(workspace.FullPathOf(main))!, version);
         state.Splice(main, 0);
         var acls = state.Acls;
-        return new SquidConfig(main, state.Lines.ToImmutable(), state.Files.Distinct().ToImmutableArray(), state.Diagnostics.ToImmutable(), acls);
+        return new SquidConfig(main, state.Lines.ToImmutable(), state.Files.Distinct().ToImmutableArray(), state.Diagnostics.ToImmutable(), acls)
+        {
+            SquidVersion = version,
+        };
     }
 
     /// <summary>The files a squid.conf includes directly (resolved, inside the root), without reporting.</summary>

@@ -226,7 +226,7 @@ public sealed class SquidConfig
     public ImmutableArray<SquidHeaderAccess> HeaderAccess { get; }
 
     /// <summary>The squid version the deployment shows (a pinned package, an image tag, the base distribution), if any.</summary>
-    public Version? SquidVersion { get; set; }
+    public Version? SquidVersion { get; init; }
 
     /// <summary>The effective lines of a directive (by main name or alias), in order.</summary>
     public IEnumerable<SquidLine> this[string name] => _byName[CanonicalName(name)];

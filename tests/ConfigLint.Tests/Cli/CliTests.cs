@@ -166,7 +166,7 @@ public class CliTests
     {
         var (code, output, _) = Run("rules");
         code.ShouldBe(0);
-        output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length.ShouldBe(36);
+        output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length.ShouldBe(ConfigLint.Rules.RuleCatalog.CreateAll().Count + ConfigLint.Analysis.BuiltInDescriptors.All.Count);
         output.ShouldContain("TOR001  warning none tor-client-listener-exposed");
         var docs = Run("rule", "tor-client-listener-exposed");
         docs.Code.ShouldBe(0);

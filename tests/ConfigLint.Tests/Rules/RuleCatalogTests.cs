@@ -28,6 +28,11 @@ public partial class RuleCatalogTests
             ids.ShouldContain($"CMP{i:000}");
         }
 
+        for (var i = 1; i <= 11; i++)
+        {
+            ids.ShouldContain($"SQD{i:000}");
+        }
+
         var sources = Directory.EnumerateFiles(Path.Combine(Repo.Root, "src", "ConfigLint.Rules"), "*.cs", SearchOption.AllDirectories)
             .Count(f => RuleFile().IsMatch(Path.GetFileName(f)));
         All.Count.ShouldBe(sources);
@@ -94,7 +99,7 @@ public partial class RuleCatalogTests
             return files.ShouldHaveSingleItem();
         }
 
-        var main = language switch { "torrc" => "torrc", "compose" => "compose.yaml", _ => "Dockerfile" };
+        var main = language switch { "torrc" => "torrc", "compose" => "compose.yaml", "squid" => "squid.conf", "nginx" => "nginx.conf", _ => "Dockerfile" };
         var path = Path.Combine(folder, kind, main);
         File.Exists(path).ShouldBeTrue($"{folder}: needs {kind}.* or {kind}/{main}");
         return path;
