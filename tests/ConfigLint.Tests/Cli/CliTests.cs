@@ -23,6 +23,7 @@ public class CliTests
     [InlineData("onion-site-hardened", 0)]
     [InlineData("tor-relay", 1)]
     [InlineData("squid-forward-proxy", 1)]
+    [InlineData("squid-forward-proxy-hardened", 0)]
     public void Check_on_examples_matches_snapshot(string example, int expectedCode)
     {
         var (code, output, err) = Run("check", $"examples/{example}");
