@@ -40,6 +40,11 @@ public sealed class AnalysisContext
 
     internal List<Action<SquidConfigContext>> SquidConfigActions { get; } = [];
 
+    internal List<Action<NginxConfigContext>> NginxConfigActions { get; } = [];
+
+    /// <summary>Called once per effective nginx configuration (a main file, or a fragment no other file includes, with its includes).</summary>
+    public void RegisterNginxConfigAction(Action<NginxConfigContext> action) => NginxConfigActions.Add(action);
+
     /// <summary>Called once per effective squid configuration (a main squid.conf with its includes).</summary>
     public void RegisterSquidConfigAction(Action<SquidConfigContext> action) => SquidConfigActions.Add(action);
 
@@ -188,6 +193,14 @@ public sealed class SquidConfigContext : RuleContext
         : base(d, deployment, r) => Config = config;
 
     public ConfigLint.Semantics.Squid.SquidConfig Config { get; }
+}
+
+public sealed class NginxConfigContext : RuleContext
+{
+    internal NginxConfigContext(RuleDescriptor d, Deployment deployment, Action<Finding> r, ConfigLint.Semantics.Nginx.NginxConfig config)
+        : base(d, deployment, r) => Config = config;
+
+    public ConfigLint.Semantics.Nginx.NginxConfig Config { get; }
 }
 
 public sealed class DeploymentContext : RuleContext

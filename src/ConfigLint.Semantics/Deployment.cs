@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using ConfigLint.Semantics.Compose;
 using ConfigLint.Semantics.Dockerfile;
+using ConfigLint.Semantics.Nginx;
 using ConfigLint.Semantics.Squid;
 using ConfigLint.Semantics.Tor;
 using ConfigLint.Syntax;
@@ -20,7 +21,7 @@ public sealed class Deployment
     private readonly Dictionary<ComposeService, DockerfileModel> _dockerfileByService = [];
 
     public Deployment(ImmutableArray<SyntaxTree> trees, ImmutableArray<TorConfig> torConfigs, ImmutableArray<ComposeProject> composeProjects, IWorkspace workspace,
-        ImmutableArray<DockerfileModel> dockerfiles = default, ImmutableArray<SyntaxTree> squidMains = default)
+        ImmutableArray<DockerfileModel> dockerfiles = default, ImmutableArray<SyntaxTree> squidMains = default, ImmutableArray<SyntaxTree> nginxMains = default)
     {
         Trees = trees;
         TorConfigs = torConfigs;
@@ -30,8 +31,12 @@ public sealed class Deployment
         LinkDockerfiles(workspace);
         LinkCopiedTorrcs(workspace);
         SquidConfigs = [.. squidMains.OrEmpty().Select(main => SquidBinder.Bind(main, workspace, DaemonVersionFor(workspace.FullPathOf(main), "squid", workspace)))];
-        Trees = [.. Trees.Concat(SquidConfigs.SelectMany(c => c.Files)).Distinct().OrderBy(t => t.Path, StringComparer.Ordinal)];
+        NginxConfigs = [.. nginxMains.OrEmpty().Select(main => NginxBinder.Bind(main, workspace, DaemonVersionFor(workspace.FullPathOf(main), "nginx", workspace)))];
+        Trees = [.. Trees.Concat(SquidConfigs.SelectMany(c => c.Files)).Concat(NginxConfigs.SelectMany(c => c.Files)).Distinct().OrderBy(t => t.Path, StringComparer.Ordinal)];
     }
+
+    /// <summary>The effective nginx configurations, bound with the nginx version the deployment shows.</summary>
+    public ImmutableArray<NginxConfig> NginxConfigs { get; }
 
     /// <summary>The effective squid configurations (a main squid.conf with its includes), bound with the squid version the deployment shows.</summary>
     public ImmutableArray<SquidConfig> SquidConfigs { get; }

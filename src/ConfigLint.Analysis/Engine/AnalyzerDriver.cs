@@ -61,9 +61,8 @@ public sealed class AnalyzerDriver
 
         // Parse every discovered file (includes are parsed on demand by the binders).
         var trees = new List<SyntaxTree>();
-        foreach (var file in discovered.Where(f => f.Language is Language.Tor or Language.Compose or Language.Dockerfile or Language.Squid))
+        foreach (var file in discovered.Where(f => f.Language is not Language.Iptables))
         {
-            // The nginx parser is not wired yet; nginx files are classified but not read.
             if (workspace.GetTree(file.FullPath, file.Language, out _) is { } tree)
             {
                 trees.Add(tree);
@@ -74,8 +73,9 @@ public sealed class AnalyzerDriver
         var projects = BindCompose(trees.OfType<YamlSyntaxTree>().Where(t => t.Language == Language.Compose).ToList(), workspace);
         var dockerfiles = trees.OfType<ConfigLint.Syntax.Dockerfile.DockerfileSyntaxTree>()
             .Select(ConfigLint.Semantics.Dockerfile.DockerfileModel.Build).ToImmutableArray();
-        var squidConfigs = BindSquid(trees.Where(t => t.Language == Language.Squid && t is not UnparsedTree).ToList(), workspace);
-        var deployment = new Deployment([.. workspace.Trees.OrderBy(t => t.Path, StringComparer.Ordinal)], torConfigs, projects, workspace, dockerfiles, squidConfigs);
+        var squidMains = MainFiles(trees.Where(t => t.Language == Language.Squid && t is not UnparsedTree).ToList(), workspace, ConfigLint.Semantics.Squid.SquidBinder.DirectIncludes);
+        var nginxMains = MainFiles(trees.Where(t => t.Language == Language.Nginx && t is not UnparsedTree).ToList(), workspace, ConfigLint.Semantics.Nginx.NginxBinder.DirectIncludes);
+        var deployment = new Deployment([.. workspace.Trees.OrderBy(t => t.Path, StringComparer.Ordinal)], torConfigs, projects, workspace, dockerfiles, squidMains, nginxMains);
 
         var findings = new List<Finding>();
         var selected = _rules.Where(r => IsSelected(r.Descriptor, options)).ToList();
@@ -92,7 +92,7 @@ public sealed class AnalyzerDriver
         }
 
         AddBuiltIns(deployment, torConfigs.SelectMany(c => c.Diagnostics).Concat(projects.SelectMany(p => p.Diagnostics))
-            .Concat(deployment.SquidConfigs.SelectMany(c => c.Diagnostics)), findings);
+            .Concat(deployment.SquidConfigs.SelectMany(c => c.Diagnostics)).Concat(deployment.NginxConfigs.SelectMany(c => c.Diagnostics)), findings);
 
         errors.AddRange(workspace.ReadErrors.OrderBy(e => e, StringComparer.Ordinal));
 
@@ -189,13 +189,13 @@ public sealed class AnalyzerDriver
         return [.. roots.Select(r => TorBinder.Bind(r, workspace))];
     }
 
-    /// <summary>Main squid.conf files: those no other squid file includes. Each is bound once its version evidence is known.</summary>
-    private static ImmutableArray<SyntaxTree> BindSquid(List<SyntaxTree> trees, FileSystemWorkspace workspace)
+    /// <summary>Main files of a language: those no other file of it includes (each is bound as one configuration).</summary>
+    private static ImmutableArray<SyntaxTree> MainFiles(List<SyntaxTree> trees, FileSystemWorkspace workspace, Func<SyntaxTree, IWorkspace, IReadOnlyList<string>> includes)
     {
         var included = new HashSet<string>(StringComparer.Ordinal);
         foreach (var tree in trees)
         {
-            foreach (var path in ConfigLint.Semantics.Squid.SquidBinder.DirectIncludes(tree, workspace))
+            foreach (var path in includes(tree, workspace))
             {
                 if (path != workspace.FullPathOf(tree))
                 {
@@ -336,6 +336,14 @@ public sealed class AnalyzerDriver
             foreach (var action in context.SquidConfigActions)
             {
                 action(new SquidConfigContext(d, deployment, Report, config));
+            }
+        }
+
+        foreach (var config in deployment.NginxConfigs)
+        {
+            foreach (var action in context.NginxConfigActions)
+            {
+                action(new NginxConfigContext(d, deployment, Report, config));
             }
         }
 

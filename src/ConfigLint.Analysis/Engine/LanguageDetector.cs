@@ -96,6 +96,8 @@ public static class LanguageDetector
         var other = 0;
         var squid = 0;
         var squidHallmarks = 0;
+        var nginx = 0;
+        var blocks = 0;
         foreach (var raw in text.Split('\n').Take(500))
         {
             var line = raw.Trim();
@@ -106,7 +108,9 @@ public static class LanguageDetector
 
             if (line.EndsWith('{') || line.EndsWith(';') || line == "}")
             {
-                return null;
+                nginx++;
+                blocks += line.EndsWith('{') ? 1 : 0;
+                continue;
             }
 
             var key = line.Split([' ', '\t'], 2)[0];
@@ -127,6 +131,17 @@ public static class LanguageDetector
             {
                 other++;
             }
+        }
+
+        // nginx: statements end with ';', blocks open with '{' (torrc and squid.conf have neither).
+        if (blocks >= 1 && nginx >= 3 && nginx >= 2 * (known + other))
+        {
+            return Language.Nginx;
+        }
+
+        if (nginx > known + other)
+        {
+            return null;
         }
 
         if (squidHallmarks >= 1 && squid >= 2 && squid > known && squid >= 2 * (known + other - squid))

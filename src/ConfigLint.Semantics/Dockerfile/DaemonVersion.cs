@@ -37,7 +37,28 @@ public static partial class DaemonVersion
     /// <summary>The daemon's version in the runtime stages of an image, if the Dockerfile shows it.</summary>
     public static Version? Find(DockerfileModel model, IEnumerable<DockerStage> runtimeStages, string daemon)
     {
-        foreach (var stage in runtimeStages)
+        // The runtime stages, their bases, and the stages they COPY --from (a distroless image gets its daemon that way).
+        var stages = new List<DockerStage>();
+        var queue = new Queue<DockerStage>(runtimeStages);
+        while (queue.Count > 0 && stages.Count < 64)
+        {
+            var stage = queue.Dequeue();
+            if (stages.Contains(stage))
+            {
+                continue;
+            }
+
+            stages.Add(stage);
+            foreach (var from in stage.Instructions.SelectMany(i => i.Command.Flags.Where(f => f.Name == "from")))
+            {
+                if (model.Stage(from.Value ?? string.Empty) is { } source)
+                {
+                    queue.Enqueue(source);
+                }
+            }
+        }
+
+        foreach (var stage in stages)
         {
             for (var s = stage; s is not null; s = s.BaseStage)
             {

@@ -44,13 +44,15 @@ public class DiscoveryTests
     {
         using var t = new TempTree();
         t.Write("tor/main.conf", "# relay\nORPort 9001\nExitRelay 0\nExitPolicy reject *:*\nNickname relay1\n");
-        t.Write("web/site.conf", "server {\n  listen 80;\n}\n");
+        t.Write("web/site.conf", "server {\n  listen 80;\n  root /srv;\n}\n");
+        t.Write("proxy/edge.conf", "http_port 3128\nacl lan src 10.0.0.0/8\nhttp_access allow lan\nhttp_access deny all\nlogformat x %{%Y}tl\n");
+        t.Write("nginx/conf.d/squid.conf", "http_port 3128\nacl lan src 10.0.0.0/8\nhttp_access allow lan\n");
         t.Write("stack/prod.yml", "services:\n  a:\n    image: x:1\n    privileged: true\n");
         t.Write(".github/workflows/ci.yml", "on: push\njobs: {}\n");
         t.Write("doc/torrc_format.txt", "This document describes the torrc format.\nIt is prose.\n");
         var result = t.Check();
         result.Trees.Select(tree => (Path.GetFileName(tree.Path), tree.Language)).OrderBy(x => x.Item1, StringComparer.Ordinal)
-            .ShouldBe([("main.conf", Language.Tor), ("prod.yml", Language.Compose)]);
+            .ShouldBe([("edge.conf", Language.Squid), ("main.conf", Language.Tor), ("prod.yml", Language.Compose), ("site.conf", Language.Nginx), ("squid.conf", Language.Squid)]);
         result.Of("CMP002").ShouldHaveSingleItem();
     }
 
