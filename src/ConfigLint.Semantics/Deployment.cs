@@ -23,6 +23,7 @@ public sealed class Deployment
     public Deployment(ImmutableArray<SyntaxTree> trees, ImmutableArray<TorConfig> torConfigs, ImmutableArray<ComposeProject> composeProjects, IWorkspace workspace,
         ImmutableArray<DockerfileModel> dockerfiles = default, ImmutableArray<SyntaxTree> squidMains = default, ImmutableArray<SyntaxTree> nginxMains = default)
     {
+        _workspace = workspace;
         Trees = trees;
         TorConfigs = torConfigs;
         ComposeProjects = composeProjects;
@@ -42,6 +43,8 @@ public sealed class Deployment
     public ImmutableArray<SquidConfig> SquidConfigs { get; }
 
     private readonly Dictionary<TorConfig, DockerfileModel> _dockerfileByTor = [];
+
+    private readonly IWorkspace _workspace;
 
     /// <summary>The tor configurations an image runs: copied into it, or linked to a compose service that builds it.</summary>
     public IEnumerable<TorConfig> TorConfigsOf(DockerfileModel model) =>
@@ -105,6 +108,20 @@ public sealed class Deployment
                         yield return Path.GetFullPath(Path.Combine(context, model.Expand(source, copy) ?? source));
                     }
                 }
+            }
+        }
+    }
+
+    /// <summary>The compose services that run a configuration file: they bind-mount it, or build an image that copies it in.</summary>
+    public IEnumerable<ComposeService> ServicesRunning(SyntaxTree file)
+    {
+        var fullPath = _workspace.FullPathOf(file);
+        foreach (var service in ComposeProjects.SelectMany(p => p.Services))
+        {
+            if (service.HostMounts.Any(m => m.HostPath is { } host && PathContainment.IsAtOrBelow(fullPath, host.TrimEnd(Path.DirectorySeparatorChar)))
+                || (DockerfileOf(service) is { } model && CopiedSources(model, _workspace).Any(source => PathContainment.IsAtOrBelow(fullPath, source))))
+            {
+                yield return service;
             }
         }
     }

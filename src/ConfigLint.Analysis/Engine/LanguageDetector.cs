@@ -134,7 +134,7 @@ public static class LanguageDetector
         }
 
         // nginx: statements end with ';', blocks open with '{' (torrc and squid.conf have neither).
-        if (blocks >= 1 && nginx >= 3 && nginx >= 2 * (known + other))
+        if ((blocks >= 1 && nginx >= 3 && nginx >= 2 * (known + other)) || (nginx >= 1 && known == 0 && squid == 0 && (other == 0 || text.TrimEnd().EndsWith(';'))))
         {
             return Language.Nginx;
         }

@@ -31,6 +31,7 @@ public partial class RuleCatalogTests
         for (var i = 1; i <= 11; i++)
         {
             ids.ShouldContain($"SQD{i:000}");
+            ids.ShouldContain($"NGX{i:000}");
         }
 
         var sources = Directory.EnumerateFiles(Path.Combine(Repo.Root, "src", "ConfigLint.Rules"), "*.cs", SearchOption.AllDirectories)

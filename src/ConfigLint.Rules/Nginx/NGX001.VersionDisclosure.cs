@@ -1,0 +1,46 @@
+using ConfigLint.Analysis;
+using ConfigLint.Semantics.Nginx;
+using ConfigLint.Syntax;
+
+namespace ConfigLint.Rules.Nginx;
+
+/// <summary>NGX001. Docs: rules/nginx/NGX001.version-disclosure/README.md</summary>
+public sealed class VersionDisclosure : IRule
+{
+    public static readonly RuleDescriptor Rule = RuleDescriptor.Create("NGX001", "version-disclosure",
+        "Set 'server_tokens off;' in http{}.", Language.Nginx, DiagnosticLevel.Warning, 4.3, FixClass.Safe, "security", "CWE-200");
+
+    public RuleDescriptor Descriptor => Rule;
+
+    public void Initialize(AnalysisContext context) => context.RegisterNginxConfigAction(Check);
+
+    private static void Check(NginxConfigContext ctx)
+    {
+        var config = ctx.Config;
+        var onion = NginxFacts.OnionBackend(ctx.Deployment, config) is { } backend
+            ? $" This nginx is the onion service backend '{backend.Name}': a version fingerprint helps correlate the onion with clearnet hosts."
+            : string.Empty;
+
+        // Explicit on/build anywhere.
+        foreach (var line in config.All.Where(n => n.Name == "server_tokens" && !n.Arg(0).Equals("off", StringComparison.OrdinalIgnoreCase)))
+        {
+            ctx.Report(line.Location, $"'{line.Text}' puts the exact nginx version in the Server header and on error pages. Use 'server_tokens off;'.{onion}");
+        }
+
+        if (config.All.Any(n => n.Name == "more_clear_headers" && n.Args.Any(a => a.StartsWith("Server", StringComparison.OrdinalIgnoreCase))))
+        {
+            return;
+        }
+
+        // Absent means on: report once, on the block that should say 'off' (http{}, else the first server).
+        var exposed = config.Servers.Where(srv => NginxConfig.Effective(srv, "server_tokens") is null).ToList();
+        if (exposed.Count == 0)
+        {
+            return;
+        }
+
+        var at = config.Http is { IsRoot: false } http ? http.NameLocation : exposed[0].IsRoot ? config.FileStart : exposed[0].NameLocation;
+        ctx.Report(at,
+            $"server_tokens is not set, so it is on: every response's Server header and error page show the exact nginx version. Add 'server_tokens off;' to http{{}}.{onion}");
+    }
+}

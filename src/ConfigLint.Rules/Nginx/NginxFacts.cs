@@ -1,0 +1,148 @@
+using System.Text.RegularExpressions;
+using ConfigLint.Semantics;
+using ConfigLint.Semantics.Compose;
+using ConfigLint.Semantics.Nginx;
+
+namespace ConfigLint.Rules.Nginx;
+
+/// <summary>Shared reasoning for the NGX rules: variables, regex captures, on/off values, onion backends.</summary>
+internal static partial class NginxFacts
+{
+    /// <summary>nginx compares on/off case-insensitively.</summary>
+    public static bool IsOn(NginxNode? node) => node is not null && node.Arg(0).Equals("on", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The variables a value uses (<c>$name</c>, <c>${name}</c>, <c>$1</c>).</summary>
+    public static IEnumerable<string> Variables(string value) => VariablePattern().Matches(value).Select(m => m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value);
+
+    /// <summary>The regex that defines <c>$1</c>… for a directive: its own (rewrite), else the nearest enclosing <c>if</c> or regex location.</summary>
+    public static string? GoverningRegex(NginxNode node)
+    {
+        if (node.Name == "rewrite")
+        {
+            return node.Arg(0);
+        }
+
+        foreach (var block in node.Ancestors())
+        {
+            if (block.Name == "location" && block.Arg(0) is "~" or "~*")
+            {
+                return block.Arg(1);
+            }
+
+            if (block.Name == "if" && block.Args.Count >= 3 && block.Arg(1) is "~" or "~*")
+            {
+                return block.Arg(2).TrimEnd(')');
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The text of capture group n (1-based, named groups counted) of a regex, or null.</summary>
+    public static string? Group(string regex, int n)
+    {
+        var count = 0;
+        for (var i = 0; i < regex.Length; i++)
+        {
+            if (regex[i] == '\\')
+            {
+                i++;
+                continue;
+            }
+
+            if (regex[i] != '(' || (i + 1 < regex.Length && regex[i + 1] == '?' && !(i + 2 < regex.Length && regex[i + 2] is 'P' or '<' or '\'') ))
+            {
+                continue;
+            }
+
+            count++;
+            if (count != n)
+            {
+                continue;
+            }
+
+            var depth = 0;
+            for (var j = i; j < regex.Length; j++)
+            {
+                if (regex[j] == '\\')
+                {
+                    j++;
+                    continue;
+                }
+
+                depth += regex[j] == '(' ? 1 : regex[j] == ')' ? -1 : 0;
+                if (depth == 0)
+                {
+                    return regex[(i + 1)..j];
+                }
+            }
+
+            return regex[(i + 1)..];
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Whether a regex fragment can match a line break: \W, \s, \S or a negated class match LF and CR; '.' matches
+    /// CR but not LF (PCRE without DOTALL), which matters only where CR splits too (responses, not proxy_*).
+    /// </summary>
+    public static bool CanMatchNewline(string fragment, bool carriageReturnSplits) =>
+        NewlineCapable().IsMatch(fragment) || (carriageReturnSplits && UnescapedDot().IsMatch(fragment));
+
+    /// <summary>The group that defines a variable: <c>$1</c> by number, a named capture (<c>(?&lt;name&gt;…)</c>, <c>(?P&lt;name&gt;…)</c>) by name.</summary>
+    public static string? CaptureOf(NginxNode at, string variable)
+    {
+        if (GoverningRegex(at) is not { } regex)
+        {
+            return null;
+        }
+
+        if (IsCapture(variable))
+        {
+            return Group(regex, int.Parse(variable, System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        var named = Regex.Match(regex, @"\(\?P?<" + Regex.Escape(variable) + ">");
+        if (!named.Success)
+        {
+            return null;
+        }
+
+        var count = 0;
+        for (var i = 0; i <= named.Index; i++)
+        {
+            if (regex[i] == '\\')
+            {
+                i++;
+                continue;
+            }
+
+            if (regex[i] == '(' && !(i + 1 < regex.Length && regex[i + 1] == '?' && !(i + 2 < regex.Length && regex[i + 2] is 'P' or '<' or '\'')))
+            {
+                count++;
+            }
+        }
+
+        return Group(regex, count);
+    }
+
+    /// <summary>The value a <c>set $variable …</c> in this block or an enclosing one gives, or null.</summary>
+    public static NginxNode? SetOf(NginxNode at, string variable) =>
+        at.Ancestors().SelectMany(b => b.Directives("set")).FirstOrDefault(s => s.Arg(0) == "$" + variable);
+
+    public static bool IsCapture(string variable) => variable.All(char.IsAsciiDigit);
+
+    /// <summary>The compose services that run this nginx configuration and are onion backends.</summary>
+    public static ComposeService? OnionBackend(Deployment deployment, NginxConfig config) =>
+        deployment.ServicesRunning(config.Main).FirstOrDefault(deployment.IsOnionBackend);
+
+    [GeneratedRegex(@"\$(?:\{([A-Za-z0-9_]+)\}|([A-Za-z0-9_]+))")]
+    private static partial Regex VariablePattern();
+
+    [GeneratedRegex(@"\\[WsS]|\[\^(?![^\]]*\\n)")]
+    private static partial Regex NewlineCapable();
+
+    [GeneratedRegex(@"(?<!\\)\.")]
+    private static partial Regex UnescapedDot();
+}
