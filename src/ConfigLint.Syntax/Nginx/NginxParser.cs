@@ -137,7 +137,7 @@ public static class NginxParser
                 {
                     // Leave the '}' to the enclosing block.
                     Diagnostics.Add(new ParseDiagnostic("CL0001", DiagnosticLevel.Error,
-                        $"Directive '{name.Value}' is not terminated by ';'; nginx reports an unexpected '}}'.", name.Span));
+                        $"Unexpected '}}': directive '{name.Value}' (line {LineOf(name.Span.Start)}) is not terminated by ';'.", new TextSpan(_pos, 1)));
                     return new NginxDirectiveSyntax(elements.ToImmutable(), name, args.ToImmutable(), null, false);
                 }
 
@@ -174,7 +174,9 @@ public static class NginxParser
                     }
                     else
                     {
-                        Diagnostics.Add(new ParseDiagnostic("CL0001", DiagnosticLevel.Error, $"Block '{name.Value}' is not closed by '}}' before the end of the file.", name.Span));
+                        // nginx reports "unexpected end of file, expecting '}'" at the last line; name the block's line too.
+                        Diagnostics.Add(new ParseDiagnostic("CL0001", DiagnosticLevel.Error,
+                            $"Unexpected end of file: block '{name.Value}' (line {LineOf(name.Span.Start)}) is not closed by '}}'; nginx rejects the configuration.", new TextSpan(s.Length, 0)));
                     }
 
                     return new NginxDirectiveSyntax(elements.ToImmutable(), name, args.ToImmutable(),
@@ -211,7 +213,8 @@ public static class NginxParser
 
                 if (_pos >= s.Length)
                 {
-                    Diagnostics.Add(new ParseDiagnostic("CL0001", DiagnosticLevel.Error, "Unterminated quoted string; nginx rejects the configuration.", new TextSpan(start, 1)));
+                    Diagnostics.Add(new ParseDiagnostic("CL0001", DiagnosticLevel.Error,
+                        $"Unexpected end of file inside the quoted string opened at line {LineOf(start)}; nginx rejects the configuration.", new TextSpan(s.Length, 0)));
                 }
                 else
                 {
@@ -306,6 +309,17 @@ public static class NginxParser
             }
 
             return s.Length;
+        }
+
+        private int LineOf(int position)
+        {
+            var line = 1;
+            for (var i = 0; i < position && i < s.Length; i++)
+            {
+                line += s[i] == '\n' ? 1 : 0;
+            }
+
+            return line;
         }
 
         private SyntaxToken Token(SyntaxKind kind, int start, int end, bool advance = true)

@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using ConfigLint.Semantics.Nginx;
+using ConfigLint.Syntax;
+using ConfigLint.Syntax.Nginx;
+using ConfigLint.Tests.Testing;
+using Microsoft.CodeAnalysis.Text;
+using Shouldly;
+using Xunit.Abstractions;
+
+namespace ConfigLint.Tests.Oracle;
+
+/// <summary>The real nginx (<c>nginx -t</c>) is the judge of what is a valid nginx configuration.</summary>
+public partial class NginxOracleTests(ITestOutputHelper output)
+{
+    /// <summary>
+    /// Tests a file with <c>nginx -t</c>: a main file directly, a fragment inside the context nginx would include it in
+    /// (http for server blocks, server for location blocks). Returns whether nginx accepts it and nginx's error line in the file.
+    /// </summary>
+    private static bool NginxAccepts(string file, string work, out int? errorLine, out string log)
+    {
+        var tree = NginxParser.Parse(file, SourceText.From(File.ReadAllText(file)));
+        var context = NginxBinder.RootContext(tree);
+        Directory.CreateDirectory(work);
+        var main = file;
+        if (context != "main")
+        {
+            main = Path.Combine(work, "nginx.conf");
+            var include = context == "server" ? $"server {{ listen 127.0.0.1:8099; include {file}; }}" : $"include {file};";
+            File.WriteAllText(main, $"pid {work}/nginx.pid;\nerror_log {work}/error.log;\nevents {{}}\nhttp {{ access_log off; {include} }}\n");
+        }
+
+        var psi = new ProcessStartInfo(Repo.Which("nginx")!) { RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = work };
+        foreach (var a in new[] { "-t", "-q", "-c", main, "-p", work })
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(20_000))
+        {
+            p.Kill();
+            errorLine = null;
+            log = "timeout";
+            return false;
+        }
+
+        log = stdout.Result + stderr.Result;
+        var m = Regex.Match(log, Regex.Escape(file) + @":(\d+)");
+        errorLine = m.Success ? int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : null;
+        return p.ExitCode == 0;
+    }
+
+    private static IEnumerable<string> CorpusNginxFiles() =>
+        Directory.EnumerateFiles(Path.Combine(Repo.Corpus, "nginx"), "*.conf", SearchOption.AllDirectories)
+            .Where(f => !f.Contains("/_derived/", StringComparison.Ordinal)).Order(StringComparer.Ordinal);
+
+    /// <summary>Files nginx accepts (alone or in the context nginx includes them in) get no CL0001.</summary>
+    [OracleFact("nginx")]
+    public void Files_nginx_accepts_have_no_CL0001()
+    {
+        var work = Path.Combine(Path.GetTempPath(), "configlint-nginx-oracle");
+        var accepted = 0;
+        var failures = new List<string>();
+        foreach (var file in CorpusNginxFiles())
+        {
+            // A fragment's relative includes resolve against the prefix of the file that includes it, which the
+            // wrapper cannot reproduce; those are checked through their main files instead.
+            var text = File.ReadAllText(file);
+            if ((NginxBinder.RootContext(NginxParser.Parse(file, SourceText.From(text))) != "main" && Regex.IsMatch(text, @"(^|[;{}\s])include\s"))
+                || !NginxAccepts(file, work, out _, out _))
+            {
+                continue;
+            }
+
+            accepted++;
+            var result = Lint.Run(Path.GetDirectoryName(file)!, [file], ["CL0001"]);
+            failures.AddRange(result.Findings.Where(f => f.Level == DiagnosticLevel.Error).Select(f => $"{file}:{f.LineSpan.Start.Line + 1}: {f.Message}"));
+        }
+
+        output.WriteLine($"nginx accepted {accepted} corpus .conf files.");
+        accepted.ShouldBeGreaterThan(20);
+        failures.ShouldBeEmpty();
+    }
+
+    /// <summary>Syntax mutants of accepted files that nginx rejects get CL0001 at the line nginx names.</summary>
+    [OracleFact("nginx")]
+    public void Mutants_nginx_rejects_are_reported_at_the_line_nginx_names()
+    {
+        var mutations = new (string Name, Func<string, string?> Line)[]
+        {
+            ("missing semicolon before a brace", l => l.TrimEnd().EndsWith(';') ? l.TrimEnd()[..^1] + "\n}" : null),
+            ("stray closing brace at the end", l => null),
+            ("semicolon alone", l => l + "\n;"),
+            ("unterminated quote", l => l + "\nadd_header X-Broken \"oops;"),
+            ("text glued to a quote", l => l + "\nadd_header \"X-A\"b c;"),
+        };
+        var work = Path.Combine(Path.GetTempPath(), "configlint-nginx-mutants");
+        using var t = new TempTree();
+        var candidates = CorpusNginxFiles().Where(f => NginxBinder.RootContext(NginxParser.Parse(f, SourceText.From(File.ReadAllText(f)))) == "server"
+            || File.ReadAllText(f).TrimStart().StartsWith("server", StringComparison.Ordinal)).Where(f => NginxAccepts(f, work, out _, out _)).Take(6).ToList();
+        var checkedMutants = 0;
+        var misses = new List<string>();
+        foreach (var file in candidates)
+        {
+            var lines = File.ReadAllText(file).Split('\n');
+            var target = Array.FindIndex(lines, l => Regex.IsMatch(l, @"^\s+[a-z_]+\s+[^#{}""']*;\s*$"));
+            if (target < 0)
+            {
+                continue;
+            }
+
+            foreach (var (name, mutate) in mutations)
+            {
+                var replaced = mutate(lines[target]);
+                if (replaced is null && !name.EndsWith("at the end", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                var mutant = (string[])lines.Clone();
+                mutant[target] = replaced ?? lines[target];
+                if (replaced is null)
+                {
+                    mutant = [.. lines, name == "unclosed block at the end" ? "server {" : "}"];
+                }
+                var path = t.Write(Path.Combine($"m{checkedMutants}", "site.conf"), string.Join('\n', mutant));
+                if (NginxAccepts(path, work, out var nginxLine, out _) || nginxLine is null)
+                {
+                    continue;
+                }
+
+                checkedMutants++;
+                var result = Lint.Run(t.Root, [path], ["CL0001"]);
+                if (!result.Findings.Any(f => f.LineSpan.Start.Line + 1 == nginxLine && f.Level == DiagnosticLevel.Error))
+                {
+                    misses.Add($"{name} in {file}: nginx says line {nginxLine}, ConfigLint {string.Join(",", result.Findings.Select(f => f.LineSpan.Start.Line + 1))}");
+                }
+            }
+        }
+
+        output.WriteLine($"{checkedMutants} mutants rejected by nginx, {checkedMutants - misses.Count} located at nginx's line.");
+        checkedMutants.ShouldBeGreaterThanOrEqualTo(20);
+        misses.ShouldBeEmpty();
+    }
+}
