@@ -326,8 +326,7 @@ public static class SquidBinder
 
             var hint = reference.Name == "to_linklocal"
                 ? $" 'to_linklocal' is predefined only from squid 6.0.1 on (this deployment shows squid {version}); define it with 'acl to_linklocal dst 169.254.0.0/16 fe80::/10'."
-                : Acls.Keys.Select(k => (k, d: EditDistance.Compute(k, reference.Name, 3))).Where(x => x.d <= 2).OrderBy(x => x.d).ThenBy(x => x.k, StringComparer.Ordinal)
-                    .Select(x => $" Did you mean '{x.k}'?").FirstOrDefault() ?? string.Empty;
+                : EditDistance.Closest(Acls.Keys, reference.Name, 2) is { } closest ? $" Did you mean '{closest}'?" : string.Empty;
             Diagnostics.Add(new BindDiagnostic("CL0001", DiagnosticLevel.Error,
                 $"ACL '{reference.Name}' is not defined before this line; squid stops with 'ACL not found'.{hint}", line.At(reference.Word)));
         }

@@ -168,19 +168,5 @@ public static class NginxDirectives
         Set.Contains(name) || name.Contains("_by_lua", System.StringComparison.Ordinal) || System.Linq.Enumerable.Any(ThirdPartyPrefixes, p => name.StartsWith(p, System.StringComparison.Ordinal));
 
     /// <summary>The closest known name, for "did you mean" hints.</summary>
-    public static string? Suggest(string name)
-    {
-        string? best = null;
-        var bestDistance = int.MaxValue;
-        foreach (var candidate in Names)
-        {
-            var d = EditDistance.Compute(candidate, name, 3);
-            if (d < bestDistance)
-            {
-                (best, bestDistance) = (candidate, d);
-            }
-        }
-
-        return bestDistance <= System.Math.Max(1, name.Length / 5) ? best : null;
-    }
+    public static string? Suggest(string name) => EditDistance.Closest(Names, name, System.Math.Max(1, name.Length / 5));
 }

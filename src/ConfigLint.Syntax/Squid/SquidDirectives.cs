@@ -405,9 +405,5 @@ public static class SquidDirectives
     public static SquidDirectiveInfo? Lookup(string name) => ByName.GetValueOrDefault(name);
 
     /// <summary>The closest known name, for "did you mean" hints.</summary>
-    public static string? Suggest(string name)
-    {
-        var best = ByName.Keys.Select(k => (k, d: EditDistance.Compute(k, name, 4))).OrderBy(x => x.d).ThenBy(x => x.k, StringComparer.Ordinal).FirstOrDefault();
-        return best.k is not null && best.d <= Math.Max(2, name.Length / 4) ? best.k : null;
-    }
+    public static string? Suggest(string name) => EditDistance.Closest(ByName.Keys, name, Math.Max(2, name.Length / 4));
 }

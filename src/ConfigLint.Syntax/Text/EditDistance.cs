@@ -3,6 +3,23 @@ namespace ConfigLint.Syntax;
 /// <summary>Levenshtein distance with an early exit above a bound.</summary>
 public static class EditDistance
 {
+    /// <summary>The candidate nearest to <paramref name="name"/> within <paramref name="maxDistance"/> edits (ties: ordinal order), or null.</summary>
+    public static string? Closest(IEnumerable<string> candidates, string name, int maxDistance)
+    {
+        string? best = null;
+        var bestDistance = maxDistance + 1;
+        foreach (var candidate in candidates)
+        {
+            var d = Compute(candidate, name, maxDistance + 1);
+            if (d < bestDistance || (d == bestDistance && best is not null && string.CompareOrdinal(candidate, best) < 0))
+            {
+                (best, bestDistance) = (candidate, d);
+            }
+        }
+
+        return bestDistance <= maxDistance ? best : null;
+    }
+
     public static int Compute(string a, string b, int bound = int.MaxValue)
     {
         if (Math.Abs(a.Length - b.Length) >= bound)
