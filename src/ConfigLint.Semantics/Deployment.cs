@@ -92,8 +92,25 @@ public sealed class Deployment
         }
     }
 
-    /// <summary>The host paths the runtime stages of an image COPY/ADD from the build context (each context a building service uses).</summary>
-    private IEnumerable<string> CopiedSources(DockerfileModel model, IWorkspace workspace)
+    private readonly Dictionary<DockerfileModel, ImmutableArray<string>> _copiedSources = [];
+
+    /// <summary>
+    /// The host paths the runtime stages of an image COPY/ADD from the build context (each context a building service
+    /// uses). Computed once per image: squid, nginx and tor files all ask every image, and the Dockerfile links are
+    /// fixed by the time anyone asks.
+    /// </summary>
+    private ImmutableArray<string> CopiedSources(DockerfileModel model, IWorkspace workspace)
+    {
+        if (!_copiedSources.TryGetValue(model, out var sources))
+        {
+            sources = [.. ComputeCopiedSources(model, workspace)];
+            _copiedSources[model] = sources;
+        }
+
+        return sources;
+    }
+
+    private IEnumerable<string> ComputeCopiedSources(DockerfileModel model, IWorkspace workspace)
     {
         var dockerfile = workspace.FullPathOf(model.Tree);
         var contexts = ServicesBuilding(model).Select(s => s.Build?.ContextPath).OfType<string>().DefaultIfEmpty(Path.GetDirectoryName(dockerfile)!).Distinct().ToList();
@@ -176,8 +193,14 @@ public sealed class Deployment
     public DockerfileModel? DockerfileOf(ComposeService service) => _dockerfileByService.GetValueOrDefault(service);
 
     /// <summary>The compose services that build a Dockerfile.</summary>
-    public IEnumerable<ComposeService> ServicesBuilding(DockerfileModel model) =>
-        _dockerfileByService.Where(kv => kv.Value == model).Select(kv => kv.Key);
+    public IEnumerable<ComposeService> ServicesBuilding(DockerfileModel model)
+    {
+        _servicesByDockerfile ??= _dockerfileByService.GroupBy(kv => kv.Value).ToDictionary(g => g.Key, g => g.Select(kv => kv.Key).ToImmutableArray());
+        return _servicesByDockerfile.GetValueOrDefault(model, []);
+    }
+
+    /// <summary>Reverse of <see cref="_dockerfileByService"/>, built on first use (after <see cref="LinkDockerfiles"/> has settled the links).</summary>
+    private Dictionary<DockerfileModel, ImmutableArray<ComposeService>>? _servicesByDockerfile;
 
     /// <summary>
     /// The stages that run: each building service's <c>build.target</c> (else the last stage); with no compose

@@ -213,7 +213,8 @@ public static class PathContainment
 {
     /// <summary>Whether a full path is the folder <paramref name="root"/> itself or lies below it (ordinal, no symlink resolution).</summary>
     public static bool IsAtOrBelow(string path, string root) =>
-        path == root || path.StartsWith(root.EndsWith(Path.DirectorySeparatorChar) ? root : root + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+        path.StartsWith(root, StringComparison.Ordinal)
+        && (path.Length == root.Length || root.EndsWith(Path.DirectorySeparatorChar) || path[root.Length] == Path.DirectorySeparatorChar);
 }
 
 public static class ImmutableExtensions

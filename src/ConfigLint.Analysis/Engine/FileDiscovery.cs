@@ -41,7 +41,7 @@ public static class FileDiscovery
 
         void Walk(string dir, int depth)
         {
-            var real = FileSystemWorkspace.RealPath(dir) ?? dir;
+            var real = workspace.RealPathOf(dir) ?? dir;
             if (depth > 64 || !seenDirs.Add(real) || !workspace.IsInsideRoot(dir) || (depth > 0 && config.IsExcluded(dir)))
             {
                 return;
@@ -63,7 +63,7 @@ public static class FileDiscovery
 
         void AddFile(string file, bool explicitly)
         {
-            var real = FileSystemWorkspace.RealPath(file) ?? file;
+            var real = workspace.RealPathOf(file) ?? file;
             if (!workspace.IsInsideRoot(file) || !seenFiles.Add(real) || (!explicitly && config.IsExcluded(file)))
             {
                 return;

@@ -185,11 +185,19 @@ public sealed class FileSystemWorkspace : IWorkspace
         return (tree, null);
     }
 
-    private readonly ConcurrentDictionary<string, string?> _realDirectories = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string?> _realPaths = new(StringComparer.Ordinal);
     private string? _realRoot;
 
     /// <summary>Real path with the parent folders' resolution cached: one lstat per file instead of one per component.</summary>
-    private string? CachedRealPath(string full)
+    /// <summary>
+    /// The real path of a file or folder (symlinks resolved), memoised per path: discovery, the root check and
+    /// every reader ask about the same paths, and a path costs one lstat when its parent is known.
+    /// </summary>
+    public string? RealPathOf(string fullPath) => CachedRealPath(Path.GetFullPath(fullPath));
+
+    private string? CachedRealPath(string full) => _realPaths.GetOrAdd(full, ComputeRealPath);
+
+    private string? ComputeRealPath(string full)
     {
         var parent = Path.GetDirectoryName(full);
         if (parent is null)
@@ -197,7 +205,7 @@ public sealed class FileSystemWorkspace : IWorkspace
             return full;
         }
 
-        var realParent = _realDirectories.GetOrAdd(parent, p => RealPath(p));
+        var realParent = CachedRealPath(parent);
         if (realParent is null)
         {
             return RealPath(full);
@@ -206,13 +214,9 @@ public sealed class FileSystemWorkspace : IWorkspace
         var candidate = Path.Combine(realParent, Path.GetFileName(full));
         try
         {
-            FileSystemInfo info = new FileInfo(candidate);
-            if (!info.Exists)
-            {
-                info = new DirectoryInfo(candidate);
-            }
-
-            return info.Exists && info.LinkTarget is not null ? RealPath(candidate) : candidate;
+            var attributes = new FileInfo(candidate).Attributes;
+            var isLink = (int)attributes != -1 && attributes.HasFlag(FileAttributes.ReparsePoint);
+            return isLink ? RealPath(candidate) : candidate;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
         {
