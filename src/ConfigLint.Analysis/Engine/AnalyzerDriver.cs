@@ -300,56 +300,35 @@ public sealed class AnalyzerDriver
                     }
                 }
             }
-
-            foreach (var action in context.TorConfigActions)
-            {
-                action(new TorConfigContext(d, deployment, Report, config));
-            }
         }
 
         foreach (var project in deployment.ComposeProjects)
         {
-            foreach (var action in context.ComposeProjectActions)
-            {
-                action(new ComposeProjectContext(d, deployment, Report, project));
-            }
-
-            foreach (var service in project.Services)
-            {
-                foreach (var action in context.ComposeServiceActions)
-                {
-                    action(new ComposeServiceContext(d, deployment, Report, service));
-                }
-            }
+            Dispatch([project], context.ComposeProjectActions, p => new ComposeProjectContext(d, deployment, Report, p));
+            Dispatch(project.Services, context.ComposeServiceActions, s => new ComposeServiceContext(d, deployment, Report, s));
         }
 
-        foreach (var model in deployment.Dockerfiles)
+        Dispatch(deployment.TorConfigs, context.TorConfigActions, c => new TorConfigContext(d, deployment, Report, c));
+        Dispatch(deployment.Dockerfiles, context.DockerfileActions, m => new DockerfileContext(d, deployment, Report, m));
+        Dispatch(deployment.SquidConfigs, context.SquidConfigActions, c => new SquidConfigContext(d, deployment, Report, c));
+        Dispatch(deployment.NginxConfigs, context.NginxConfigActions, c => new NginxConfigContext(d, deployment, Report, c));
+        Dispatch([deployment], context.DeploymentActions, _ => new DeploymentContext(d, deployment, Report));
+    }
+
+    /// <summary>Calls every action registered for a kind of model element on each element, in model order.</summary>
+    private static void Dispatch<TItem, TContext>(IEnumerable<TItem> items, List<Action<TContext>> actions, Func<TItem, TContext> contextFor)
+    {
+        if (actions.Count == 0)
         {
-            foreach (var action in context.DockerfileActions)
-            {
-                action(new DockerfileContext(d, deployment, Report, model));
-            }
+            return;
         }
 
-        foreach (var config in deployment.SquidConfigs)
+        foreach (var item in items)
         {
-            foreach (var action in context.SquidConfigActions)
+            foreach (var action in actions)
             {
-                action(new SquidConfigContext(d, deployment, Report, config));
+                action(contextFor(item));
             }
-        }
-
-        foreach (var config in deployment.NginxConfigs)
-        {
-            foreach (var action in context.NginxConfigActions)
-            {
-                action(new NginxConfigContext(d, deployment, Report, config));
-            }
-        }
-
-        foreach (var action in context.DeploymentActions)
-        {
-            action(new DeploymentContext(d, deployment, Report));
         }
     }
 

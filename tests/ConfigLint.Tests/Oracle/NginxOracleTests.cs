@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using ConfigLint.Semantics.Nginx;
 using ConfigLint.Syntax;
@@ -30,27 +29,11 @@ public partial class NginxOracleTests(ITestOutputHelper output)
             File.WriteAllText(main, $"pid {work}/nginx.pid;\nerror_log {work}/error.log;\nevents {{}}\nhttp {{ access_log off; {include} }}\n");
         }
 
-        var psi = new ProcessStartInfo(Repo.Which("nginx")!) { RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = work };
-        foreach (var a in new[] { "-t", "-q", "-c", main, "-p", work })
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(20_000))
-        {
-            p.Kill();
-            errorLine = null;
-            log = "timeout";
-            return false;
-        }
-
-        log = stdout.Result + stderr.Result;
+        var run = ExternalTool.Run("nginx", ["-t", "-q", "-c", main, "-p", work], work);
+        log = run.Output;
         var m = Regex.Match(log, Regex.Escape(file) + @":(\d+)");
         errorLine = m.Success ? int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : null;
-        return p.ExitCode == 0;
+        return run.Succeeded;
     }
 
     private static IEnumerable<string> CorpusNginxFiles() =>

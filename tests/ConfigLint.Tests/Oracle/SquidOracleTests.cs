@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using ConfigLint.Syntax;
 using ConfigLint.Tests.Testing;
 using Shouldly;
@@ -12,24 +11,9 @@ public class SquidOracleTests(ITestOutputHelper output)
     /// <summary>Runs <c>squid -k parse -f file</c> from the file's folder; true when squid accepts it.</summary>
     internal static bool SquidAccepts(string file, out string log)
     {
-        var psi = new ProcessStartInfo(Repo.Which("squid")!) { RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = Path.GetDirectoryName(file)! };
-        foreach (var a in new[] { "-k", "parse", "-f", file })
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(20_000))
-        {
-            p.Kill();
-            log = "timeout";
-            return false;
-        }
-
-        log = stdout.Result + stderr.Result;
-        return p.ExitCode == 0 && !log.Contains("FATAL", StringComparison.Ordinal) && !log.Contains("unrecognized", StringComparison.Ordinal);
+        var run = ExternalTool.Run("squid", ["-k", "parse", "-f", file], Path.GetDirectoryName(file)!);
+        log = run.Output;
+        return run.Succeeded && !log.Contains("FATAL", StringComparison.Ordinal) && !log.Contains("unrecognized", StringComparison.Ordinal);
     }
 
     private static IEnumerable<string> CorpusSquidFiles() =>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using ConfigLint.Analysis.Engine;
 using ConfigLint.Syntax.Tor;
 using ConfigLint.Tests.Testing;
@@ -18,29 +17,9 @@ public class TorOracleTests(ITestOutputHelper output)
         File.WriteAllText(Empty, string.Empty);
         var data = Path.Combine(Path.GetTempPath(), "configlint-tor-data");
         Directory.CreateDirectory(data);
-        var psi = new ProcessStartInfo(Repo.Which("tor")!)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = Path.GetDirectoryName(file)!,
-        };
-        foreach (var a in new[] { "--verify-config", "--defaults-torrc", Empty, "-f", file, "--DataDirectory", data, "--Log", "warn stdout" })
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(20_000))
-        {
-            p.Kill();
-            log = "timeout";
-            return false;
-        }
-
-        log = stdout.Result + stderr.Result;
-        return p.ExitCode == 0;
+        var run = ExternalTool.Run("tor", ["--verify-config", "--defaults-torrc", Empty, "-f", file, "--DataDirectory", data, "--Log", "warn stdout"], Path.GetDirectoryName(file)!);
+        log = run.Output;
+        return run.Succeeded;
     }
 
     private static IEnumerable<string> CorpusTorrcs() =>
@@ -128,11 +107,8 @@ public class TorOracleTests(ITestOutputHelper output)
     [OracleFact("tor", needsCorpus: false)]
     public void Option_table_matches_tors_own_list()
     {
-        var psi = new ProcessStartInfo(Repo.Which("tor")!, "--list-torrc-options") { RedirectStandardOutput = true };
-        using var p = Process.Start(psi)!;
-        var listed = p.StandardOutput.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        var listed = ExternalTool.Run("tor", ["--list-torrc-options"]).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Where(l => !l.Contains('[', StringComparison.Ordinal)).ToList();
-        p.WaitForExit();
         var missing = listed.Where(o => TorOptions.Lookup(o).Status != TorOptionStatus.Known).ToList();
         missing.ShouldBeEmpty();
     }
