@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using ConfigLint.Syntax;
 using ConfigLint.Syntax.Nginx;
+using Microsoft.CodeAnalysis.Text;
 
 namespace ConfigLint.Semantics.Nginx;
 
@@ -88,7 +89,10 @@ public static class NginxBinder
         var fullPath = workspace.FullPathOf(main);
         var state = new State(workspace, Prefix(fullPath, context), Path.GetDirectoryName(fullPath)!);
         var root = new NginxNode(null, null, null, context);
-        state.Splice(main, root, 0, inData: false);
+        // A full nginx.conf's contexts are certain; a fragment's root context is a guess (an http fragment may be a
+        // stream one), so only directives whose shape is the same everywhere are checked there.
+        var scope = new Scope(context switch { "main" => NginxContext.Main, "server" => NginxContext.Server, _ => NginxContext.Http }, Certain: context == "main");
+        state.Splice(main, root, 0, inData: false, scope);
         return new NginxConfig(main, root, [.. state.Files.Distinct()], state.Diagnostics.ToImmutable(), version);
     }
 
@@ -111,6 +115,9 @@ public static class NginxBinder
         return matches.Count > 0 || includingDir == prefix ? matches : Glob.Expand(workspace, includingDir, pattern);
     }
 
+    /// <summary>The context directives are read in, and whether it is known (a full nginx.conf) or guessed (a fragment).</summary>
+    private readonly record struct Scope(NginxContext Context, bool Certain);
+
     private sealed class State(IWorkspace workspace, string prefix, string mainDir)
     {
         public List<SyntaxTree> Files { get; } = [];
@@ -119,25 +126,30 @@ public static class NginxBinder
 
         private readonly List<string> _stack = [];
 
-        public void Splice(SyntaxTree tree, NginxNode parent, int depth, bool inData)
+        public void Splice(SyntaxTree tree, NginxNode parent, int depth, bool inData, Scope? scope)
         {
             _stack.Add(workspace.FullPathOf(tree));
             Files.Add(tree);
             if (tree.Root is NginxDocumentSyntax doc)
             {
-                Add(tree, doc.Directives, parent, depth, inData);
+                Add(tree, doc.Directives, parent, depth, inData, scope);
             }
 
             _stack.RemoveAt(_stack.Count - 1);
         }
 
-        private void Add(SyntaxTree tree, IEnumerable<NginxDirectiveSyntax> directives, NginxNode parent, int depth, bool inData)
+        private void Add(SyntaxTree tree, IEnumerable<NginxDirectiveSyntax> directives, NginxNode parent, int depth, bool inData, Scope? scope)
         {
             foreach (var d in directives)
             {
+                if (!inData && scope is { } where)
+                {
+                    CheckShape(tree, d, where);
+                }
+
                 if (d.Name == "include" && !inData)
                 {
-                    Include(tree, d, parent, depth);
+                    Include(tree, d, parent, depth, scope);
                     continue;
                 }
 
@@ -153,12 +165,92 @@ public static class NginxBinder
 
                 if (d.Block is { } block)
                 {
-                    Add(tree, block, node, depth, inData || DataBlocks.Contains(d.Name));
+                    Add(tree, block, node, depth, inData || DataBlocks.Contains(d.Name), scope is { } outer ? Inner(outer, d.Name) : null);
                 }
             }
         }
 
-        private void Include(SyntaxTree tree, NginxDirectiveSyntax d, NginxNode parent, int depth)
+        /// <summary>
+        /// nginx's own checks before a directive's handler runs, from the shape table: the directive is allowed in
+        /// this context ("is not allowed here"), has a block exactly when it must ("has no opening {", "is not
+        /// terminated by ;") and takes an argument count it accepts ("invalid number of arguments"). A missing ';'
+        /// that merges two lines into one directive usually shows up here.
+        /// </summary>
+        private void CheckShape(SyntaxTree tree, NginxDirectiveSyntax d, Scope scope)
+        {
+            if (!d.Terminated || NginxDirectiveShapes.Of(d.Name) is not { } shapes)
+            {
+                return;
+            }
+
+            NginxDirectiveShape shape;
+            if (scope.Certain)
+            {
+                if (!shapes.TryGetValue(scope.Context, out shape))
+                {
+                    var allowed = string.Join(", ", shapes.Keys.Order().Select(NginxDirectiveShapes.Describe));
+                    Report(tree, d, $"Directive '{d.Name}' is not allowed in {Article(scope.Context)}; nginx refuses to start (\"directive is not allowed here\"). Its contexts: {allowed}.");
+                    return;
+                }
+            }
+            else if (shapes.Values.Distinct().Count() == 1)
+            {
+                shape = shapes.Values.First();
+            }
+            else
+            {
+                return;
+            }
+
+            if (shape.Block && d.Block is null)
+            {
+                Report(tree, d, $"Directive '{d.Name}' needs a block ('{{ … }}') here; nginx refuses to start (\"has no opening {{\").");
+            }
+            else if (!shape.Block && d.Block is not null)
+            {
+                Report(tree, d, $"Directive '{d.Name}' takes no block; nginx refuses to start (\"directive is not terminated by ;\").");
+            }
+            else if (!shape.Accepts(d.ArgWords.Length))
+            {
+                var merged = d.Block is null && d.ArgWords.Any(a => LineOf(tree, a.Span.Start) != LineOf(tree, d.NameWord.Span.Start))
+                    ? " The arguments run over several lines: is a ';' missing at the end of the first one?"
+                    : string.Empty;
+                Report(tree, d, $"Directive '{d.Name}' takes {shape.DescribeArity()}, not {d.ArgWords.Length}; nginx refuses to start (\"invalid number of arguments\").{merged}");
+            }
+        }
+
+        private static int LineOf(SyntaxTree tree, int position) => tree.Text.Lines.GetLineFromPosition(position).LineNumber;
+
+        private static string Article(NginxContext context) => context switch
+        {
+            NginxContext.ServerIf or NginxContext.LocationIf => "an '" + NginxDirectiveShapes.Describe(context) + "' block",
+            NginxContext.Main => "the main context",
+            _ => $"a '{NginxDirectiveShapes.Describe(context)}' block",
+        };
+
+        /// <summary>CL0001 from the directive's name to its ';' or '{' (nginx names the line where the statement ends).</summary>
+        private void Report(SyntaxTree tree, NginxDirectiveSyntax d, string message)
+        {
+            var end = d.Children.OfType<SyntaxToken>().FirstOrDefault(t => t.Kind is SyntaxKind.NginxSemicolon or SyntaxKind.NginxOpenBrace)?.TokenSpan.End
+                ?? (d.ArgWords.Length > 0 ? d.ArgWords[^1].Span.End : d.NameWord.Span.End);
+            Diagnostics.Add(new BindDiagnostic("CL0001", DiagnosticLevel.Error, message, new SourceLocation(tree, TextSpan.FromBounds(d.NameWord.Span.Start, end))));
+        }
+
+        /// <summary>The context inside a block directive, when the shape table covers it (not stream, mail or module blocks).</summary>
+        private static Scope? Inner(Scope outer, string name) => (outer.Context, name) switch
+        {
+            (NginxContext.Main, "events") => outer with { Context = NginxContext.Events },
+            (NginxContext.Main, "http") => outer with { Context = NginxContext.Http },
+            (NginxContext.Http, "server") => outer with { Context = NginxContext.Server },
+            (NginxContext.Http, "upstream") => outer with { Context = NginxContext.Upstream },
+            (NginxContext.Server or NginxContext.Location, "location") => outer with { Context = NginxContext.Location },
+            (NginxContext.Server, "if") => outer with { Context = NginxContext.ServerIf },
+            (NginxContext.Location, "if") => outer with { Context = NginxContext.LocationIf },
+            (NginxContext.Location, "limit_except") => outer with { Context = NginxContext.LimitExcept },
+            _ => null,
+        };
+
+        private void Include(SyntaxTree tree, NginxDirectiveSyntax d, NginxNode parent, int depth, Scope? scope)
         {
             if (d.ArgWords.Length != 1)
             {
@@ -205,7 +297,7 @@ public static class NginxBinder
                     continue;
                 }
 
-                Splice(included, parent, depth + 1, inData: false);
+                Splice(included, parent, depth + 1, inData: false, scope);
             }
         }
     }

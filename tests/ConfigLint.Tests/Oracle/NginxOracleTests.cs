@@ -128,4 +128,62 @@ public partial class NginxOracleTests(ITestOutputHelper output)
         checkedMutants.ShouldBeGreaterThanOrEqualTo(20);
         misses.ShouldBeEmpty();
     }
+
+    /// <summary>
+    /// Shape mutants of full nginx.conf files nginx accepts — a ';' dropped so two lines merge, a directive put in a
+    /// context it is not allowed in, a block directive without its block, a simple directive given one, arguments
+    /// removed — that nginx rejects for the shape ("not allowed here", "invalid number of arguments", "has no opening
+    /// {", "is not terminated by ;") get CL0001 on a span covering the line nginx names.
+    /// </summary>
+    [OracleFact("nginx")]
+    public void Shape_mutants_nginx_rejects_are_reported_on_the_statement_nginx_names()
+    {
+        var mutations = new (string Name, Func<string[], int, string[]?> Apply)[]
+        {
+            ("';' dropped before the next directive", (l, i) => i + 1 < l.Length && Regex.IsMatch(l[i + 1], @"^\s*[a-z_]+\s+[^{}]*;\s*$") ? [.. l[..i], l[i].TrimEnd()[..^1], .. l[(i + 1)..]] : null),
+            ("events-only directive after it", (l, i) => [.. l[..(i + 1)], "worker_connections 512;", .. l[(i + 1)..]]),
+            ("block directive without its block", (l, i) => [.. l[..(i + 1)], "location /probe;", .. l[(i + 1)..]]),
+            ("simple directive given a block", (l, i) => [.. l[..i], l[i].TrimEnd()[..^1] + " { }", .. l[(i + 1)..]]),
+            ("arguments removed", (l, i) => [.. l[..i], Regex.Replace(l[i], @"^(\s*[a-z_]+)\s.*;\s*$", "$1;"), .. l[(i + 1)..]]),
+        };
+        var work = Path.Combine(Path.GetTempPath(), "configlint-nginx-shape-mutants");
+        using var t = new TempTree();
+        var mains = CorpusNginxFiles().Where(f => NginxBinder.RootContext(NginxParser.Parse(f, SourceText.From(File.ReadAllText(f)))) == "main")
+            .Where(f => NginxAccepts(f, work, out _, out _)).Take(8).ToList();
+        var checkedMutants = 0;
+        var misses = new List<string>();
+        foreach (var file in mains)
+        {
+            var lines = File.ReadAllText(file).Split('\n');
+            var targets = Enumerable.Range(0, lines.Length).Where(i => Regex.IsMatch(lines[i], @"^\s*[a-z_]+\s+[^#{}""']*;\s*$")).Take(6);
+            foreach (var target in targets)
+            {
+                foreach (var (name, apply) in mutations)
+                {
+                    if (apply(lines, target) is not { } mutant)
+                    {
+                        continue;
+                    }
+
+                    var path = t.Write(Path.Combine($"s{checkedMutants}-{misses.Count}-{target}-{name.Length}", "nginx.conf"), string.Join('\n', mutant));
+                    if (NginxAccepts(path, work, out var nginxLine, out var log) || nginxLine is null
+                        || !Regex.IsMatch(log, "is not allowed here|invalid number of arguments|has no opening|is not terminated by"))
+                    {
+                        continue;
+                    }
+
+                    checkedMutants++;
+                    var result = Lint.Run(t.Root, [path], ["CL0001"]);
+                    if (!result.Findings.Any(f => f.Level == DiagnosticLevel.Error && f.LineSpan.Start.Line + 1 <= nginxLine && nginxLine <= f.LineSpan.End.Line + 1))
+                    {
+                        misses.Add($"{name} in {file} (line {target + 1}): nginx says line {nginxLine} ({log.Trim()}); ConfigLint: {string.Join(" | ", result.Findings.Select(f => $"{f.LineSpan.Start.Line + 1}: {f.Message}"))}");
+                    }
+                }
+            }
+        }
+
+        output.WriteLine($"{mains.Count} main files, {checkedMutants} shape mutants rejected by nginx, {checkedMutants - misses.Count} located on nginx's statement.");
+        checkedMutants.ShouldBeGreaterThanOrEqualTo(20);
+        misses.ShouldBeEmpty();
+    }
 }
