@@ -75,9 +75,53 @@ public sealed class WeakRefererOriginValidation : IRule
         // After the scheme, the domain must end in '/' or '$'.
         var afterScheme = regex.IndexOf("//", StringComparison.Ordinal) is var plain and >= 0 ? plain + 2
             : regex.IndexOf("\\/\\/", StringComparison.Ordinal) is var escaped and >= 0 ? escaped + 4 : 1;
+        if (WildcardInHost(regex, afterScheme) is { } wildcard)
+        {
+            return $"lets '{wildcard}' run past the host ('.' matches '/' too, so 'https://evil.example/.good.example/' passes; match host characters with '[^/]' or '([a-z0-9-]+\\.)*')";
+        }
+
         if (!regex.EndsWith('$') && !regex[afterScheme..].Contains('/', StringComparison.Ordinal))
         {
             return $"does not end the domain with '/' or '$' ('https://good.example.evil.example{(origin ? string.Empty : "/")}' passes)";
+        }
+
+        return null;
+    }
+
+    /// <summary>An unescaped <c>.*</c>, <c>.+</c> or <c>.{n,}</c> outside a character class before the host ends (the first '/' after the scheme).</summary>
+    private static string? WildcardInHost(string regex, int start)
+    {
+        var inClass = false;
+        for (var i = start; i < regex.Length; i++)
+        {
+            var c = regex[i];
+            if (c == '\\')
+            {
+                if (!inClass && i + 1 < regex.Length && regex[i + 1] == '/')
+                {
+                    return null;
+                }
+
+                i++;
+                continue;
+            }
+
+            if (inClass)
+            {
+                inClass = c != ']';
+                continue;
+            }
+
+            switch (c)
+            {
+                case '[':
+                    inClass = true;
+                    break;
+                case '/' or '$':
+                    return null;
+                case '.' when i + 1 < regex.Length && regex[i + 1] is '*' or '+' or '{':
+                    return regex.Substring(i, 2);
+            }
         }
 
         return null;
