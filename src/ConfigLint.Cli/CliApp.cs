@@ -60,8 +60,10 @@ public static class CliApp
         var root = new RootCommand("ConfigLint: a security linter for torrc, squid.conf, nginx, Dockerfile and docker compose files.");
 
         var paths = new Argument<string[]>("paths") { Arity = ArgumentArity.ZeroOrMore, Description = "Files and folders to lint (default: the current folder)." };
-        var format = new Option<string>("--format") { Description = "Output format: text or json.", DefaultValueFactory = _ => "text" };
-        format.AcceptOnlyFromAmong("text", "json");
+        var format = new Option<string>("--format") { Description = "Output format: text, json, sarif (SARIF 2.1.0 for code scanning) or github (workflow annotations).", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong("text", "json", "sarif", "github");
+        var includeSuppressed = new Option<bool>("--include-suppressed") { Description = "SARIF: also list findings a suppression comment hides, with suppressions[]." };
+        var category = new Option<string>("--category") { Description = "SARIF: the code-scanning category (automationDetails.id); one per upload.", DefaultValueFactory = _ => "configlint" };
         var output = new Option<string?>("--output", "-o") { Description = "Write the report to this file instead of standard output." };
         var failOn = new Option<string>("--fail-on") { Description = "Exit 1 when a finding is at or above this level: error, warning, note or none.", DefaultValueFactory = _ => "warning" };
         failOn.AcceptOnlyFromAmong("error", "warning", "note", "none");
@@ -77,9 +79,11 @@ public static class CliApp
         check.Options.Add(select);
         check.Options.Add(ignore);
         check.Options.Add(config);
+        check.Options.Add(includeSuppressed);
+        check.Options.Add(category);
         check.SetAction(result => Check(env,
             result.GetValue(paths) ?? [],
-            result.GetValue(format)!,
+            new ReportOptions(result.GetValue(format)!, result.GetValue(includeSuppressed), result.GetValue(category)!),
             result.GetValue(output),
             result.GetResult(failOn) is { Implicit: false } ? result.GetValue(failOn)! : null,
             SplitList(result.GetValue(select)),
@@ -104,8 +108,17 @@ public static class CliApp
 
     public static AnalyzerDriver CreateDriver() => new(RuleCatalog.CreateAll());
 
-    private static int Check(CliEnvironment env, string[] paths, string format, string? output, string? failOn, List<string> select, List<string> ignore, string? configPath)
+    private sealed record ReportOptions(string Format, bool IncludeSuppressed, string Category);
+
+    private static int Check(CliEnvironment env, string[] paths, ReportOptions report, string? output, string? failOn, List<string> select, List<string> ignore, string? configPath)
     {
+        var format = report.Format;
+        if (string.IsNullOrWhiteSpace(report.Category) || report.Category.Any(char.IsWhiteSpace))
+        {
+            env.Error.WriteLine($"configlint: error: --category '{report.Category}' must be a non-empty name without spaces.");
+            return ExitError;
+        }
+
         foreach (var path in paths)
         {
             if (path.StartsWith('-') && !File.Exists(Path.Combine(env.CurrentDirectory, path)) && !Directory.Exists(Path.Combine(env.CurrentDirectory, path)))
@@ -150,16 +163,21 @@ public static class CliApp
         var result = driver.Run(new AnalysisOptions(paths, env.CurrentDirectory, select, ignore, settings));
         var toFile = output is not null;
         var rich = env.Terminal && !toFile && format == "text";
-        var report = format == "json"
-            ? JsonRenderer.Render(result.Findings)
-            : TextRenderer.Render(result.Findings, rich, rich && env.Color);
+        var text = format switch
+        {
+            "json" => JsonRenderer.Render(result.Findings),
+            "sarif" => SarifRenderer.Render(report.IncludeSuppressed ? Merge(result.Findings, result.Suppressed) : result.Findings,
+                new SarifRun(result.Rules, env.CurrentDirectory, report.Category, d => RuleCatalog.ReadDocs(d.DocsFolder), result.Errors)),
+            "github" => GitHubRenderer.Render(result.Findings),
+            _ => TextRenderer.Render(result.Findings, rich, rich && env.Color),
+        };
 
         if (toFile)
         {
             var target = Path.GetFullPath(Path.Combine(env.CurrentDirectory, output!));
             try
             {
-                AtomicFile.Write(target, report);
+                AtomicFile.Write(target, text);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
@@ -169,7 +187,7 @@ public static class CliApp
         }
         else
         {
-            env.Out.Write(report);
+            env.Out.Write(text);
         }
 
         foreach (var error in result.Errors)
@@ -194,6 +212,15 @@ public static class CliApp
 
         return threshold != DiagnosticLevel.None && result.Findings.Any(f => f.Level >= threshold) ? ExitFindings : ExitClean;
     }
+
+    /// <summary>Reported and suppressed findings in report order (path, line, column, rule).</summary>
+    private static List<Finding> Merge(IEnumerable<Finding> reported, IEnumerable<Finding> suppressed) =>
+        [.. reported.Concat(suppressed)
+            .OrderBy(f => f.Path, StringComparer.Ordinal)
+            .ThenBy(f => f.LineSpan.Start.Line)
+            .ThenBy(f => f.LineSpan.Start.Character)
+            .ThenBy(f => f.RuleId, StringComparer.Ordinal)
+            .ThenBy(f => f.Message, StringComparer.Ordinal)];
 
     private static int ListRules(CliEnvironment env)
     {

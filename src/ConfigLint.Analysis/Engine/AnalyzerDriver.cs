@@ -25,7 +25,14 @@ public sealed record AnalysisOptions(
 }
 
 /// <summary>What a run produced: findings in deterministic order, tool errors, the files read.</summary>
-public sealed record AnalysisResult(ImmutableArray<Finding> Findings, ImmutableArray<string> Errors, ImmutableArray<SyntaxTree> Trees, Deployment Deployment);
+public sealed record AnalysisResult(ImmutableArray<Finding> Findings, ImmutableArray<string> Errors, ImmutableArray<SyntaxTree> Trees, Deployment Deployment)
+{
+    /// <summary>Findings a suppression comment hid, each with its <see cref="Finding.Suppression"/>, in the same order as <see cref="Findings"/>.</summary>
+    public ImmutableArray<Finding> Suppressed { get; init; } = [];
+
+    /// <summary>The rules that ran (built-in diagnostics included), by ID.</summary>
+    public ImmutableArray<RuleDescriptor> Rules { get; init; } = [];
+}
 
 /// <summary>
 /// The pipeline: discover → parse → bind → analyze → suppress → sort. Rules are stateless; every
@@ -96,10 +103,19 @@ public sealed class AnalyzerDriver
 
         errors.AddRange(workspace.ReadErrors.OrderBy(e => e, StringComparer.Ordinal));
 
+        var suppressed = new List<Finding>();
         var visible = findings.Where(f => IsSelected(f.Descriptor, options)).ToList();
-        visible = ApplySuppressions(deployment.Trees, visible, options);
-        visible = ApplySeverity(visible, options.Config);
-        var ordered = visible
+        visible = ApplySuppressions(deployment.Trees, visible, options, suppressed);
+        return new AnalysisResult(Ordered(ApplySeverity(visible, options.Config)), [.. errors.Distinct()], deployment.Trees, deployment)
+        {
+            Suppressed = Ordered(ApplySeverity(suppressed, options.Config)),
+            Rules = [.. Descriptors.Where(d => IsSelected(d, options)).OrderBy(d => d.Id, StringComparer.Ordinal)],
+        };
+    }
+
+    /// <summary>Deterministic order (path, line, column, rule, message), duplicates removed.</summary>
+    private static ImmutableArray<Finding> Ordered(IEnumerable<Finding> findings) =>
+        findings
             .DistinctBy(f => (f.RuleId, f.Path, f.Location.Span, f.Message))
             .OrderBy(f => f.Path, StringComparer.Ordinal)
             .ThenBy(f => f.LineSpan.Start.Line)
@@ -107,8 +123,6 @@ public sealed class AnalyzerDriver
             .ThenBy(f => f.RuleId, StringComparer.Ordinal)
             .ThenBy(f => f.Message, StringComparer.Ordinal)
             .ToImmutableArray();
-        return new AnalysisResult(ordered, [.. errors.Distinct()], deployment.Trees, deployment);
-    }
 
     private static string CommonRoot(List<string> paths)
     {
@@ -345,7 +359,7 @@ public sealed class AnalyzerDriver
         }
     }
 
-    private List<Finding> ApplySuppressions(ImmutableArray<SyntaxTree> trees, List<Finding> findings, AnalysisOptions options)
+    private List<Finding> ApplySuppressions(ImmutableArray<SyntaxTree> trees, List<Finding> findings, AnalysisOptions options, List<Finding> suppressedFindings)
     {
         var result = new List<Finding>();
         var byTree = findings.GroupBy(f => f.Location.Tree).ToDictionary(g => g.Key, g => g.ToList());
@@ -357,7 +371,7 @@ public sealed class AnalyzerDriver
             foreach (var finding in list)
             {
                 var line = finding.LineSpan.Start.Line;
-                var suppressed = false;
+                SuppressionComment? by = null;
                 foreach (var c in comments)
                 {
                     if (c.Reason is null || finding.RuleId == "CL0003")
@@ -368,13 +382,17 @@ public sealed class AnalyzerDriver
                     if ((c.FileWide || c.TargetLine == line) && c.Codes.Any(code => Matches(finding.Descriptor, code)))
                     {
                         c.Used = true;
-                        suppressed = true;
+                        by ??= c;
                     }
                 }
 
-                if (!suppressed)
+                if (by is null)
                 {
                     result.Add(finding);
+                }
+                else
+                {
+                    suppressedFindings.Add(finding with { Suppression = new FindingSuppression(by.Reason!, by.Location, by.FileWide) });
                 }
             }
 

@@ -17,14 +17,16 @@ public sealed class VersionDisclosure : IRule
     private static void Check(NginxConfigContext ctx)
     {
         var config = ctx.Config;
-        var onion = NginxFacts.OnionBackend(ctx.Deployment, config) is { } backend
+        var backend = NginxFacts.OnionBackend(ctx.Deployment, config);
+        var onion = backend is not null
             ? $" This nginx is the onion service backend '{backend.Name}': a version fingerprint helps correlate the onion with clearnet hosts."
             : string.Empty;
+        var related = backend is null ? null : NginxFacts.OnionEvidence(ctx.Deployment, backend).ToList();
 
         // Explicit on/build anywhere.
         foreach (var line in config.All.Where(n => n.Name == "server_tokens" && !n.Arg(0).Equals("off", StringComparison.OrdinalIgnoreCase)))
         {
-            ctx.Report(line.Location, $"'{line.Text}' puts the exact nginx version in the Server header and on error pages. Use 'server_tokens off;'.{onion}");
+            ctx.Report(line.Location, $"'{line.Text}' puts the exact nginx version in the Server header and on error pages. Use 'server_tokens off;'.{onion}", related: related);
         }
 
         if (config.All.Any(n => n.Name == "more_clear_headers" && n.Args.Any(a => a.StartsWith("Server", StringComparison.OrdinalIgnoreCase))))
@@ -41,6 +43,6 @@ public sealed class VersionDisclosure : IRule
 
         var at = config.Http is { IsRoot: false } http ? http.NameLocation : exposed[0].IsRoot ? config.FileStart : exposed[0].NameLocation;
         ctx.Report(at,
-            $"server_tokens is not set, so it is on: every response's Server header and error page show the exact nginx version. Add 'server_tokens off;' to http{{}}.{onion}");
+            $"server_tokens is not set, so it is on: every response's Server header and error page show the exact nginx version. Add 'server_tokens off;' to http{{}}.{onion}", related: related);
     }
 }

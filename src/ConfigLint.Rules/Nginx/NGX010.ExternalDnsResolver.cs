@@ -29,7 +29,7 @@ public sealed class ExternalDnsResolver : IRule
             {
                 ctx.Report(line.Location,
                     $"'{line.Text}' sends DNS queries to the public resolver {external}: spoofed answers can redirect proxied requests, and this nginx is the onion backend '{onion.Name}', so the queries reveal which hosts the hidden server contacts, from its real address. Use Docker's resolver 'resolver 127.0.0.11 valid=30s;' or a local one.",
-                    DiagnosticLevel.Error, 7.5);
+                    DiagnosticLevel.Error, 7.5, NginxFacts.OnionEvidence(ctx.Deployment, onion));
             }
             else
             {

@@ -137,6 +137,12 @@ internal static partial class NginxFacts
     public static ComposeService? OnionBackend(Deployment deployment, NginxConfig config) =>
         deployment.ServicesRunning(config.Main).FirstOrDefault(deployment.IsOnionBackend);
 
+    /// <summary>Where the deployment shows that an nginx service is an onion backend: the service, and the HiddenServicePort lines that point at it.</summary>
+    public static IEnumerable<ConfigLint.Analysis.RelatedLocation> OnionEvidence(Deployment deployment, ComposeService backend) =>
+        new[] { new ConfigLint.Analysis.RelatedLocation(backend.NameLocation, $"Compose service '{backend.Name}' runs this nginx configuration.") }
+            .Concat(deployment.OnionBackends(backend.Project).Where(b => b.Backend == backend)
+                .Select(b => new ConfigLint.Analysis.RelatedLocation(b.Line.Location, $"'{b.Line.Name} {b.Line.Value}' makes '{backend.Name}' an onion service backend.")));
+
     [GeneratedRegex(@"\$(?:\{([A-Za-z0-9_]+)\}|([A-Za-z0-9_]+))")]
     private static partial Regex VariablePattern();
 
