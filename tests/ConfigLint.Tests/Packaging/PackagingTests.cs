@@ -143,4 +143,29 @@ public class PackagingTests(ITestOutputHelper output)
         good.Output.ShouldContain("ConfigLint");
         good.Output.ShouldContain("Passed");
     }
+
+    /// <summary>The code-scanning workflow example runs ConfigLint with options that exist, uploads SARIF with a category, and can write its SARIF.</summary>
+    [Fact]
+    public void Workflow_example_runs_valid_configlint_commands()
+    {
+        var workflow = File.ReadAllText(Path.Combine(Repo.Examples, "github", "configlint.yml"));
+        workflow.ShouldContain("github/codeql-action/upload-sarif@");
+        workflow.ShouldContain("security-events: write");
+        workflow.ShouldContain("category: configlint");
+        var commands = Regex.Matches(workflow, @"run: configlint (.+)").Select(m => m.Groups[1].Value.Trim()).ToList();
+        commands.Count.ShouldBe(2);
+        using var t = new TempTree();
+        foreach (var command in commands)
+        {
+            var args = command.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(a => a == "." ? Path.Combine(Repo.Examples, "onion-site") : a).ToArray();
+            var stdout = new StringWriter();
+            var stderr = new StringWriter();
+            var code = ConfigLint.Cli.CliApp.Run(args, new ConfigLint.Cli.CliEnvironment(stdout, stderr, t.Root, Terminal: false, Color: false));
+            stderr.ToString().ShouldBeEmpty(command);
+            code.ShouldBeOneOf(0, 1);
+        }
+
+        var sarif = JsonDocument.Parse(File.ReadAllText(Path.Combine(t.Root, "configlint.sarif"))).RootElement;
+        sarif.GetProperty("runs")[0].GetProperty("automationDetails").GetProperty("id").GetString().ShouldBe("configlint/");
+    }
 }
