@@ -166,7 +166,7 @@ public static class CliApp
         var text = format switch
         {
             "json" => JsonRenderer.Render(result.Findings),
-            "sarif" => SarifRenderer.Render(report.IncludeSuppressed ? Merge(result.Findings, result.Suppressed) : result.Findings,
+            "sarif" => SarifRenderer.Render(report.IncludeSuppressed ? AnalyzerDriver.Ordered(result.Findings.Concat(result.Suppressed)) : result.Findings,
                 new SarifRun(result.Rules, env.CurrentDirectory, report.Category, d => RuleCatalog.ReadDocs(d.DocsFolder), result.Errors)),
             "github" => GitHubRenderer.Render(result.Findings),
             _ => TextRenderer.Render(result.Findings, rich, rich && env.Color),
@@ -212,15 +212,6 @@ public static class CliApp
 
         return threshold != DiagnosticLevel.None && result.Findings.Any(f => f.Level >= threshold) ? ExitFindings : ExitClean;
     }
-
-    /// <summary>Reported and suppressed findings in report order (path, line, column, rule).</summary>
-    private static List<Finding> Merge(IEnumerable<Finding> reported, IEnumerable<Finding> suppressed) =>
-        [.. reported.Concat(suppressed)
-            .OrderBy(f => f.Path, StringComparer.Ordinal)
-            .ThenBy(f => f.LineSpan.Start.Line)
-            .ThenBy(f => f.LineSpan.Start.Character)
-            .ThenBy(f => f.RuleId, StringComparer.Ordinal)
-            .ThenBy(f => f.Message, StringComparer.Ordinal)];
 
     private static int ListRules(CliEnvironment env)
     {

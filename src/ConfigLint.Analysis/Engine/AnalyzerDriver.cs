@@ -114,7 +114,7 @@ public sealed class AnalyzerDriver
     }
 
     /// <summary>Deterministic order (path, line, column, rule, message), duplicates removed.</summary>
-    private static ImmutableArray<Finding> Ordered(IEnumerable<Finding> findings) =>
+    public static ImmutableArray<Finding> Ordered(IEnumerable<Finding> findings) =>
         findings
             .DistinctBy(f => (f.RuleId, f.Path, f.Location.Span, f.Message))
             .OrderBy(f => f.Path, StringComparer.Ordinal)
