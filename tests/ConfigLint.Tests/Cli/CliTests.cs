@@ -10,13 +10,7 @@ public class CliTests
 {
     private static (int Code, string Out, string Err) Run(params string[] args) => RunIn(Repo.Root, terminal: false, args);
 
-    private static (int Code, string Out, string Err) RunIn(string cwd, bool terminal, params string[] args)
-    {
-        var stdout = new StringWriter { NewLine = "\n" };
-        var stderr = new StringWriter { NewLine = "\n" };
-        var code = CliApp.Run(args, new CliEnvironment(stdout, stderr, cwd, terminal, Color: false));
-        return (code, stdout.ToString(), stderr.ToString());
-    }
+    private static (int Code, string Out, string Err) RunIn(string cwd, bool terminal, params string[] args) => CliRun.In(cwd, terminal, args);
 
     [Theory]
     [InlineData("onion-site", 1)]

@@ -9,13 +9,7 @@ namespace ConfigLint.Tests.Cli;
 /// <summary>The SARIF 2.1.0 and GitHub-annotation outputs: shape GitHub code scanning relies on, stable fingerprints, the real validator.</summary>
 public class SarifTests(ITestOutputHelper output)
 {
-    private static (int Code, string Out, string Err) RunIn(string cwd, params string[] args)
-    {
-        var stdout = new StringWriter { NewLine = "\n" };
-        var stderr = new StringWriter { NewLine = "\n" };
-        var code = CliApp.Run(args, new CliEnvironment(stdout, stderr, cwd, Terminal: false, Color: false));
-        return (code, stdout.ToString(), stderr.ToString());
-    }
+    private static (int Code, string Out, string Err) RunIn(string cwd, params string[] args) => CliRun.In(cwd, args);
 
     private static JsonElement Run0(string sarif) => JsonDocument.Parse(sarif).RootElement.GetProperty("runs").EnumerateArray().ShouldHaveSingleItem();
 

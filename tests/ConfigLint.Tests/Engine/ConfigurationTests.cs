@@ -6,13 +6,7 @@ namespace ConfigLint.Tests.Engine;
 
 public class ConfigurationTests
 {
-    private static (int Code, string Out, string Err) Run(string cwd, params string[] args)
-    {
-        var stdout = new StringWriter { NewLine = "\n" };
-        var stderr = new StringWriter { NewLine = "\n" };
-        var code = CliApp.Run(args, new CliEnvironment(stdout, stderr, cwd, false, false));
-        return (code, stdout.ToString(), stderr.ToString());
-    }
+    private static (int Code, string Out, string Err) Run(string cwd, params string[] args) => CliRun.In(cwd, args);
 
     [Fact]
     public void Config_file_selects_ignores_overrides_severity_excludes_and_maps_languages()

@@ -158,10 +158,8 @@ public class PackagingTests(ITestOutputHelper output)
         foreach (var command in commands)
         {
             var args = command.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(a => a == "." ? Path.Combine(Repo.Examples, "onion-site") : a).ToArray();
-            var stdout = new StringWriter();
-            var stderr = new StringWriter();
-            var code = ConfigLint.Cli.CliApp.Run(args, new ConfigLint.Cli.CliEnvironment(stdout, stderr, t.Root, Terminal: false, Color: false));
-            stderr.ToString().ShouldBeEmpty(command);
+            var (code, _, stderr) = CliRun.In(t.Root, args);
+            stderr.ShouldBeEmpty(command);
             code.ShouldBeOneOf(0, 1);
         }
 
