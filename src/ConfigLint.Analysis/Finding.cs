@@ -8,11 +8,26 @@ namespace ConfigLint.Analysis;
 /// <summary>Another place a cross-file finding involves.</summary>
 public sealed record RelatedLocation(SourceLocation Location, string Message);
 
-/// <summary>A text edit on the original text (a fix is a set of these).</summary>
-public sealed record TextEdit(TextSpan Span, string NewText);
+/// <summary>A text edit on the original text of one file (a fix is a set of these).</summary>
+public sealed record TextEdit(SyntaxTree Tree, TextSpan Span, string NewText);
 
-/// <summary>A fix: edits on one file plus whether <c>configlint fix</c> may apply it unasked.</summary>
-public sealed record Fix(string Title, FixClass Applicability, ImmutableArray<TextEdit> Edits);
+/// <summary>Whether <c>configlint fix</c> applies a fix unasked (safe) or only with <c>--unsafe-fixes</c>.</summary>
+public enum FixApplicability
+{
+    /// <summary>Hardens to the secure default without changing what the deployment evidently needs.</summary>
+    Safe,
+
+    /// <summary>May change behaviour; applied only with <c>--unsafe-fixes</c>.</summary>
+    Unsafe,
+}
+
+/// <summary>A fix: text edits on the original text of one or more files, and whether it is safe.</summary>
+public sealed record Fix(string Title, FixApplicability Applicability, ImmutableArray<TextEdit> Edits)
+{
+    public static Fix Safe(string title, params TextEdit[] edits) => new(title, FixApplicability.Safe, [.. edits]);
+
+    public static Fix Unsafe(string title, params TextEdit[] edits) => new(title, FixApplicability.Unsafe, [.. edits]);
+}
 
 /// <summary>The in-source comment that suppressed a finding, and the reason it gives.</summary>
 public sealed record FindingSuppression(string Justification, SourceLocation Location, bool FileWide);

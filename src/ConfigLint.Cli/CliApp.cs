@@ -3,6 +3,7 @@ using System.Text;
 using ConfigLint.Analysis;
 using ConfigLint.Analysis.Configuration;
 using ConfigLint.Analysis.Engine;
+using ConfigLint.Analysis.Fixing;
 using ConfigLint.Cli.Reporting;
 using ConfigLint.Rules;
 using ConfigLint.Syntax;
@@ -12,7 +13,7 @@ namespace ConfigLint.Cli;
 /// <summary>Where the CLI writes and whether stdout is a terminal (colour and code frames) or piped (plain).</summary>
 public sealed record CliEnvironment(TextWriter Out, TextWriter Error, string CurrentDirectory, bool Terminal, bool Color);
 
-/// <summary>The command line: <c>check</c>, <c>rules</c>, <c>rule ID</c>. Exit 0 clean, 1 findings, 2 usage or tool error.</summary>
+/// <summary>The command line: <c>check</c>, <c>fix</c>, <c>rules</c>, <c>rule ID</c>. Exit 0 clean, 1 findings, 2 usage or tool error.</summary>
 public static class CliApp
 {
     public const int ExitClean = 0;
@@ -91,6 +92,24 @@ public static class CliApp
             result.GetValue(config)));
         root.Subcommands.Add(check);
 
+        var unsafeFixes = new Option<bool>("--unsafe-fixes") { Description = "Also apply fixes that may change behaviour." };
+        var diff = new Option<bool>("--diff") { Description = "Print a unified diff of the fixes and write nothing (exit 1 when something would change)." };
+        var fix = new Command("fix", "Apply safe fixes in place.");
+        fix.Arguments.Add(paths);
+        fix.Options.Add(unsafeFixes);
+        fix.Options.Add(diff);
+        fix.Options.Add(select);
+        fix.Options.Add(ignore);
+        fix.Options.Add(config);
+        fix.SetAction(result => Fix(env,
+            result.GetValue(paths) ?? [],
+            result.GetValue(unsafeFixes),
+            result.GetValue(diff),
+            SplitList(result.GetValue(select)),
+            SplitList(result.GetValue(ignore)),
+            result.GetValue(config)));
+        root.Subcommands.Add(fix);
+
         var rules = new Command("rules", "List every rule.");
         rules.SetAction(_ => ListRules(env));
         root.Subcommands.Add(rules);
@@ -119,45 +138,9 @@ public static class CliApp
             return ExitError;
         }
 
-        foreach (var path in paths)
+        if (Prepare(env, "check", paths, select, ignore, configPath) is not var (driver, settings))
         {
-            if (path.StartsWith('-') && !File.Exists(Path.Combine(env.CurrentDirectory, path)) && !Directory.Exists(Path.Combine(env.CurrentDirectory, path)))
-            {
-                env.Error.WriteLine($"configlint: error: unknown option '{path}'. Run 'configlint check --help' for the options.");
-                return ExitError;
-            }
-        }
-
-        ConfigLintConfig? settings = null;
-        var configFile = configPath is null ? ConfigLoader.Find(env.CurrentDirectory) : Path.GetFullPath(Path.Combine(env.CurrentDirectory, configPath));
-        if (configFile is not null)
-        {
-            if (!File.Exists(configFile))
-            {
-                env.Error.WriteLine($"configlint: error: configuration file '{configPath}' does not exist.");
-                return ExitError;
-            }
-
-            try
-            {
-                settings = ConfigLoader.Load(configFile, Path.GetRelativePath(env.CurrentDirectory, configFile).Replace('\\', '/'));
-            }
-            catch (ConfigException ex)
-            {
-                env.Error.WriteLine($"configlint: error: {ex.Message}");
-                return ExitError;
-            }
-        }
-
-        var driver = CreateDriver();
-        var known = driver.Descriptors.ToList();
-        foreach (var pattern in select.Concat(ignore).Concat(settings?.Select ?? []).Concat(settings?.Ignore ?? []).Concat(settings?.Severity.Keys ?? []))
-        {
-            if (!known.Any(d => AnalyzerDriver.Matches(d, pattern)))
-            {
-                env.Error.WriteLine($"configlint: error: '{pattern}' matches no rule ID, prefix or name.");
-                return ExitError;
-            }
+            return ExitError;
         }
 
         var result = driver.Run(new AnalysisOptions(paths, env.CurrentDirectory, select, ignore, settings));
@@ -213,6 +196,137 @@ public static class CliApp
         return threshold != DiagnosticLevel.None && result.Findings.Any(f => f.Level >= threshold) ? ExitFindings : ExitClean;
     }
 
+    private static int Fix(CliEnvironment env, string[] paths, bool unsafeFixes, bool diffOnly, List<string> select, List<string> ignore, string? configPath)
+    {
+        if (Prepare(env, "fix", paths, select, ignore, configPath) is not var (driver, settings))
+        {
+            return ExitError;
+        }
+
+        var outcome = Fixer.Run(driver, new AnalysisOptions(paths, env.CurrentDirectory, select, ignore, settings), unsafeFixes);
+        foreach (var error in outcome.Errors)
+        {
+            env.Error.WriteLine($"configlint: error: {error}");
+        }
+
+        if (outcome.Errors.Length > 0)
+        {
+            env.Error.WriteLine("configlint: error: nothing was fixed.");
+            return ExitError;
+        }
+
+        foreach (var refused in outcome.Refused)
+        {
+            env.Error.WriteLine($"configlint: warning: {refused.DisplayPath}: {refused.RuleId} not fixed: {refused.Reason}.");
+        }
+
+        if (!outcome.Converged)
+        {
+            env.Error.WriteLine($"configlint: warning: fixes were still changing the files after {Fixer.MaxPasses} passes; run 'configlint fix' again and check the result.");
+        }
+
+        if (diffOnly)
+        {
+            var sb = new StringBuilder();
+            foreach (var file in outcome.Files)
+            {
+                sb.Append(UnifiedDiff.Create(file.DisplayPath, SourceLoader.DecodeEscaped(file.Original), SourceLoader.DecodeEscaped(file.Fixed)));
+            }
+
+            env.Out.Write(sb.ToString());
+            return outcome.Files.Length > 0 ? ExitFindings : ExitClean;
+        }
+
+        var written = new List<FixedFile>();
+        var failed = false;
+        foreach (var file in outcome.Files)
+        {
+            try
+            {
+                AtomicFile.Replace(file.FullPath, file.Original, file.Fixed);
+                written.Add(file);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                env.Error.WriteLine($"configlint: error: cannot write '{file.DisplayPath}': {ex.Message}");
+                failed = true;
+            }
+        }
+
+        var report = new StringBuilder();
+        foreach (var applied in AnalyzerDriver.Ordered(written.SelectMany(f => f.Applied).Select(a => a.Finding)))
+        {
+            var at = applied.LineSpan.Start;
+            report.Append($"{applied.Path}({at.Line + 1},{at.Character + 1}): fixed {applied.RuleId}: {EndSentence(applied.Fix!.Title)}\n");
+        }
+
+        var fixes = written.SelectMany(f => f.Applied).Distinct().Count();
+        report.Append(outcome.Files.Length == 0
+            ? "Nothing to fix.\n"
+            : $"Fixed {fixes} finding{(fixes == 1 ? "" : "s")} in {written.Count} file{(written.Count == 1 ? "" : "s")}.\n");
+        var left = outcome.Final.Findings.Length;
+        if (left > 0)
+        {
+            report.Append($"{left} finding{(left == 1 ? " needs" : "s need")} a manual change; run 'configlint check' to see {(left == 1 ? "it" : "them")}.\n");
+        }
+
+        env.Out.Write(report.ToString());
+        return failed ? ExitError : ExitClean;
+    }
+
+    private static string EndSentence(string text) => text.Length > 0 && char.IsLower(text[0])
+        ? EndWithPeriod(char.ToUpperInvariant(text[0]) + text[1..])
+        : EndWithPeriod(text);
+
+    private static string EndWithPeriod(string text) => text.EndsWith('.') ? text : text + ".";
+
+    /// <summary>What check and fix share: the paths look like paths, the configuration loads, every pattern names a rule.</summary>
+    private static (AnalyzerDriver Driver, ConfigLintConfig? Settings)? Prepare(CliEnvironment env, string command, string[] paths, List<string> select, List<string> ignore, string? configPath)
+    {
+        foreach (var path in paths)
+        {
+            if (path.StartsWith('-') && !File.Exists(Path.Combine(env.CurrentDirectory, path)) && !Directory.Exists(Path.Combine(env.CurrentDirectory, path)))
+            {
+                env.Error.WriteLine($"configlint: error: unknown option '{path}'. Run 'configlint {command} --help' for the options.");
+                return null;
+            }
+        }
+
+        ConfigLintConfig? settings = null;
+        var configFile = configPath is null ? ConfigLoader.Find(env.CurrentDirectory) : Path.GetFullPath(Path.Combine(env.CurrentDirectory, configPath));
+        if (configFile is not null)
+        {
+            if (!File.Exists(configFile))
+            {
+                env.Error.WriteLine($"configlint: error: configuration file '{configPath}' does not exist.");
+                return null;
+            }
+
+            try
+            {
+                settings = ConfigLoader.Load(configFile, Path.GetRelativePath(env.CurrentDirectory, configFile).Replace('\\', '/'));
+            }
+            catch (ConfigException ex)
+            {
+                env.Error.WriteLine($"configlint: error: {ex.Message}");
+                return null;
+            }
+        }
+
+        var driver = CreateDriver();
+        var known = driver.Descriptors.ToList();
+        foreach (var pattern in select.Concat(ignore).Concat(settings?.Select ?? []).Concat(settings?.Ignore ?? []).Concat(settings?.Severity.Keys ?? []))
+        {
+            if (!known.Any(d => AnalyzerDriver.Matches(d, pattern)))
+            {
+                env.Error.WriteLine($"configlint: error: '{pattern}' matches no rule ID, prefix or name.");
+                return null;
+            }
+        }
+
+        return (driver, settings);
+    }
+
     private static int ListRules(CliEnvironment env)
     {
         var sb = new StringBuilder();
@@ -244,6 +358,39 @@ public static class CliApp
 /// <summary>Writes a file atomically: a temporary file in the same folder, then a rename.</summary>
 public static class AtomicFile
 {
+    /// <summary>
+    /// Replaces a file's bytes, atomically, only if it still holds <paramref name="expected"/> (it was not changed
+    /// since it was read). A symlink is followed to the file it names, which is replaced; the file's permissions are kept.
+    /// </summary>
+    public static void Replace(string path, byte[] expected, byte[] content)
+    {
+        var target = File.ResolveLinkTarget(path, returnFinalTarget: true)?.FullName ?? path;
+        if (!File.ReadAllBytes(target).AsSpan().SequenceEqual(expected))
+        {
+            throw new IOException("the file changed while ConfigLint was fixing it; run 'configlint fix' again");
+        }
+
+        var dir = Path.GetDirectoryName(target)!;
+        var temp = Path.Combine(dir, $".{Path.GetFileName(target)}.{Environment.ProcessId}.configlint-tmp");
+        try
+        {
+            File.WriteAllBytes(temp, content);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(temp, File.GetUnixFileMode(target));
+            }
+
+            File.Move(temp, target, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp))
+            {
+                File.Delete(temp);
+            }
+        }
+    }
+
     public static void Write(string path, string content)
     {
         var dir = Path.GetDirectoryName(path)!;

@@ -16,7 +16,8 @@ public sealed record AnalysisOptions(
     string CurrentDirectory,
     IReadOnlyList<string> Select,
     IReadOnlyList<string> Ignore,
-    ConfigLintConfig? Config = null)
+    ConfigLintConfig? Config = null,
+    IReadOnlyDictionary<string, byte[]>? Overlay = null)
 {
     /// <summary>The command line's --select wins over the configuration's; ignores add up.</summary>
     public IReadOnlyList<string> EffectiveSelect => Select.Count > 0 ? Select : (Config?.Select ?? []);
@@ -32,6 +33,9 @@ public sealed record AnalysisResult(ImmutableArray<Finding> Findings, ImmutableA
 
     /// <summary>The rules that ran (built-in diagnostics included), by ID.</summary>
     public ImmutableArray<RuleDescriptor> Rules { get; init; } = [];
+
+    /// <summary>Where each tree was read from (full paths), for <c>fix</c>.</summary>
+    public required IWorkspace Workspace { get; init; }
 }
 
 /// <summary>
@@ -56,7 +60,7 @@ public sealed class AnalyzerDriver
         var fullPaths = (options.Paths.Count == 0 ? ["."] : options.Paths)
             .Select(p => Path.GetFullPath(Path.Combine(options.CurrentDirectory, p))).ToList();
         var root = CommonRoot(fullPaths);
-        var workspace = new FileSystemWorkspace(root, options.CurrentDirectory);
+        var workspace = new FileSystemWorkspace(root, options.CurrentDirectory, options.Overlay);
         var discovered = FileDiscovery.Discover(fullPaths, workspace, errors, options.Config);
         foreach (var explicitFile in fullPaths.Where(File.Exists))
         {
@@ -110,6 +114,7 @@ public sealed class AnalyzerDriver
         {
             Suppressed = Ordered(ApplySeverity(suppressed, options.Config)),
             Rules = [.. Descriptors.Where(d => IsSelected(d, options)).OrderBy(d => d.Id, StringComparer.Ordinal)],
+            Workspace = workspace,
         };
     }
 

@@ -26,9 +26,12 @@ public sealed class FileSystemWorkspace : IWorkspace
     private readonly ConcurrentDictionary<string, (SyntaxTree? Tree, string? Error)> _trees = new(StringComparer.Ordinal);
     private readonly Dictionary<SyntaxTree, string> _fullPaths = [];
     private readonly object _gate = new();
+    private readonly IReadOnlyDictionary<string, byte[]> _overlay;
 
-    public FileSystemWorkspace(string root, string currentDirectory)
+    /// <param name="overlay">File contents (by full path) that stand in for what is on disk: <c>fix</c> analyses its edits before writing them.</param>
+    public FileSystemWorkspace(string root, string currentDirectory, IReadOnlyDictionary<string, byte[]>? overlay = null)
     {
+        _overlay = overlay ?? new Dictionary<string, byte[]>();
         Root = Path.GetFullPath(root).TrimEnd(Path.DirectorySeparatorChar);
         if (Root.Length == 0)
         {
@@ -104,7 +107,7 @@ public sealed class FileSystemWorkspace : IWorkspace
             return null;
         }
 
-        var loaded = SourceLoader.Load(fullPath);
+        var loaded = LoadSource(Path.GetFullPath(fullPath));
         return loaded.Ok ? loaded.Text!.ToString() : null;
     }
 
@@ -143,7 +146,7 @@ public sealed class FileSystemWorkspace : IWorkspace
             return (null, "no such file");
         }
 
-        var loaded = SourceLoader.Load(full);
+        var loaded = LoadSource(full);
         var display = DisplayPath(full);
         if (loaded.Unreadable)
         {
@@ -184,6 +187,9 @@ public sealed class FileSystemWorkspace : IWorkspace
 
         return (tree, null);
     }
+
+    private LoadedSource LoadSource(string full) =>
+        _overlay.TryGetValue(full, out var bytes) ? SourceLoader.Decode(bytes) : SourceLoader.Load(full);
 
     private readonly ConcurrentDictionary<string, string?> _realPaths = new(StringComparer.Ordinal);
     private string? _realRoot;

@@ -36,7 +36,7 @@ public static class JsonRenderer
                 }
                 else
                 {
-                    w.WriteString("fix", f.Fix.Applicability == FixClass.Safe ? "safe" : "unsafe");
+                    w.WriteString("fix", f.Fix.Applicability == FixApplicability.Safe ? "safe" : "unsafe");
                 }
 
                 if (f.Related.Length > 0)

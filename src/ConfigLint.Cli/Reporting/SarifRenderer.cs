@@ -203,23 +203,27 @@ public static class SarifRenderer
             w.WriteString("text", EndSentence(fix.Title));
             w.WriteEndObject();
             w.WriteStartArray("artifactChanges");
-            w.WriteStartObject();
-            WriteArtifact(w, f.Path);
-            w.WriteStartArray("replacements");
-            foreach (var edit in fix.Edits.OrderBy(e => e.Span.Start))
+            foreach (var file in fix.Edits.GroupBy(e => e.Tree).OrderBy(g => g.Key.Path, StringComparer.Ordinal))
             {
                 w.WriteStartObject();
-                w.WriteStartObject("deletedRegion");
-                WriteRegionFields(w, f.Location.Tree.Text.Lines.GetLinePositionSpan(edit.Span));
-                w.WriteEndObject();
-                w.WriteStartObject("insertedContent");
-                w.WriteString("text", edit.NewText);
-                w.WriteEndObject();
+                WriteArtifact(w, file.Key.Path);
+                w.WriteStartArray("replacements");
+                foreach (var edit in file.OrderBy(e => e.Span.Start))
+                {
+                    w.WriteStartObject();
+                    w.WriteStartObject("deletedRegion");
+                    WriteRegionFields(w, file.Key.Text.Lines.GetLinePositionSpan(edit.Span));
+                    w.WriteEndObject();
+                    w.WriteStartObject("insertedContent");
+                    w.WriteString("text", edit.NewText);
+                    w.WriteEndObject();
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
                 w.WriteEndObject();
             }
 
-            w.WriteEndArray();
-            w.WriteEndObject();
             w.WriteEndArray();
             w.WriteEndObject();
             w.WriteEndArray();

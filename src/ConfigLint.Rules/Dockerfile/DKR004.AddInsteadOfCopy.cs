@@ -1,4 +1,5 @@
 using ConfigLint.Analysis;
+using ConfigLint.Analysis.Fixing;
 using ConfigLint.Syntax;
 
 namespace ConfigLint.Rules.Dockerfile;
@@ -48,9 +49,16 @@ public sealed class AddInsteadOfCopy : IRule
                 continue;
             }
 
-            ctx.Report(DockerFacts.Keyword(ctx.Model, instruction),
+            var keyword = DockerFacts.Keyword(ctx.Model, instruction);
+            var addOnly = command.Flags.Any(f => f.Name is "checksum" or "keep-git-dir" or "unpack");
+            ctx.Report(keyword,
                 $"ADD copies local files ('{string.Join("', '", sources.DefaultIfEmpty("here-document"))}') but also fetches URLs and unpacks archives; use COPY, which does only what it says.",
-                DiagnosticLevel.Warning, 4.3);
+                DiagnosticLevel.Warning, 4.3,
+                fix: addOnly ? null : Fix.Safe("replace ADD with COPY", Edits.Replace(ctx.Model.Tree, keyword.Span, CopyKeyword(ctx.Model.Tree.Text.ToString(keyword.Span)))));
         }
     }
+
+    /// <summary>COPY in the keyword's own case (ADD → COPY, add → copy, Add → Copy).</summary>
+    private static string CopyKeyword(string add) =>
+        add.All(char.IsUpper) ? "COPY" : add.All(char.IsLower) ? "copy" : "Copy";
 }

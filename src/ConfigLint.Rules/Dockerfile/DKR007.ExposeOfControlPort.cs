@@ -1,6 +1,10 @@
 using ConfigLint.Analysis;
+using ConfigLint.Analysis.Fixing;
 using ConfigLint.Syntax;
 using ConfigLint.Syntax.Tor;
+using ConfigLint.Syntax.Dockerfile;
+using ConfigLint.Semantics;
+using Microsoft.CodeAnalysis.Text;
 
 namespace ConfigLint.Rules.Dockerfile;
 
@@ -42,16 +46,52 @@ public sealed class ExposeOfControlPort : IRule
         {
             foreach (var expose in stage.Instructions.Where(i => i.Command.Keyword == "expose"))
             {
-                foreach (var word in expose.Command.Args)
+                var flagged = expose.Command.Args.Select(word => (Word: word, Option: Listener(ctx, listeners, expose, word))).Where(x => x.Option is not null).ToList();
+                foreach (var (word, option) in flagged)
                 {
-                    var expanded = ctx.Model.Expand(word, expose) ?? word;
-                    if (int.TryParse(expanded.Split('/')[0], out var number) && listeners.TryGetValue(number, out var option))
-                    {
-                        ctx.Report(DockerFacts.Locate(ctx.Model, expose, word),
-                            $"EXPOSE {word} documents tor's {option}, which listens beyond loopback; 'docker run -P' would publish it on every interface; remove it from EXPOSE.");
-                    }
+                    var location = DockerFacts.Locate(ctx.Model, expose, word);
+                    ctx.Report(location,
+                        $"EXPOSE {word} documents tor's {option}, which listens beyond loopback; 'docker run -P' would publish it on every interface; remove it from EXPOSE.",
+                        fix: RemoveFix(ctx.Model.Tree, expose, location, word, flagged.Count == expose.Command.Args.Length));
                 }
             }
         }
+    }
+
+    private static string? Listener(DockerfileContext ctx, Dictionary<int, string> listeners, DockerInstructionSyntax expose, string word)
+    {
+        var expanded = ctx.Model.Expand(word, expose) ?? word;
+        return int.TryParse(expanded.Split('/')[0], out var number) && listeners.TryGetValue(number, out var option) ? option : null;
+    }
+
+    /// <summary>
+    /// Removes the port (and the blanks before it) from a one-line EXPOSE, or the whole instruction when every port
+    /// it lists goes. A multi-line EXPOSE is left to the user: removing a word next to a line continuation could join lines.
+    /// </summary>
+    private static Fix? RemoveFix(SyntaxTree tree, DockerInstructionSyntax expose, SourceLocation location, string word, bool all)
+    {
+        var text = tree.Text;
+        if (text.Lines.GetLineFromPosition(expose.Span.Start).LineNumber != text.Lines.GetLineFromPosition(expose.Span.End).LineNumber)
+        {
+            return null;
+        }
+
+        if (all)
+        {
+            return Fix.Safe("remove the EXPOSE instruction", Edits.DeleteStatement(tree, expose.Span));
+        }
+
+        if (text.ToString(location.Span) != word)
+        {
+            return null;
+        }
+
+        var start = location.Span.Start;
+        while (start > expose.Span.Start && text[start - 1] is ' ' or '\t')
+        {
+            start--;
+        }
+
+        return Fix.Safe($"remove {word} from EXPOSE", Edits.Replace(tree, TextSpan.FromBounds(start, location.Span.End), string.Empty));
     }
 }

@@ -26,7 +26,8 @@ public sealed class VersionDisclosure : IRule
         // Explicit on/build anywhere.
         foreach (var line in config.All.Where(n => n.Name == "server_tokens" && !n.Arg(0).Equals("off", StringComparison.OrdinalIgnoreCase)))
         {
-            ctx.Report(line.Location, $"'{line.Text}' puts the exact nginx version in the Server header and on error pages. Use 'server_tokens off;'.{onion}", related: related);
+            ctx.Report(line.Location, $"'{line.Text}' puts the exact nginx version in the Server header and on error pages. Use 'server_tokens off;'.{onion}", related: related,
+                fix: NginxFixes.SetArgs(line, "off") is { } off ? Fix.Safe("set 'server_tokens off;'", off) : null);
         }
 
         if (config.All.Any(n => n.Name == "more_clear_headers" && n.Args.Any(a => a.StartsWith("Server", StringComparison.OrdinalIgnoreCase))))
@@ -42,7 +43,13 @@ public sealed class VersionDisclosure : IRule
         }
 
         var at = config.Http is { IsRoot: false } http ? http.NameLocation : exposed[0].IsRoot ? config.FileStart : exposed[0].NameLocation;
+
+        // Where 'server_tokens off;' goes: the http{} block; the top of a file that is itself included in http{}
+        // (conf.d/*.conf), known by its own http{} context or by server blocks that have locations.
+        var httpLevel = config.Http ?? (exposed.All(s => s.Parent == config.Root) && exposed.Any(s => s.Directives("location").Any()) ? config.Root : null);
+        var edit = httpLevel is null ? null : NginxFixes.AtBlockStart(config, httpLevel, "server_tokens off;");
         ctx.Report(at,
-            $"server_tokens is not set, so it is on: every response's Server header and error page show the exact nginx version. Add 'server_tokens off;' to http{{}}.{onion}", related: related);
+            $"server_tokens is not set, so it is on: every response's Server header and error page show the exact nginx version. Add 'server_tokens off;' to http{{}}.{onion}", related: related,
+            fix: edit is null ? null : Fix.Safe("add 'server_tokens off;' to http{}", edit));
     }
 }

@@ -30,7 +30,8 @@ public sealed class LegacyTlsProtocols : IRule
             var weak = line.Args.Where(a => Legacy.Contains(a)).ToList();
             if (weak.Count > 0)
             {
-                ctx.Report(line.Location, $"'{line.Text}' enables {string.Join(", ", weak)}, which have known attacks (POODLE, BEAST) and are deprecated (RFC 8996). Use 'ssl_protocols TLSv1.2 TLSv1.3;'.");
+                ctx.Report(line.Location, $"'{line.Text}' enables {string.Join(", ", weak)}, which have known attacks (POODLE, BEAST) and are deprecated (RFC 8996). Use 'ssl_protocols TLSv1.2 TLSv1.3;'.",
+                    fix: Narrow(line, weak));
             }
         }
 
@@ -64,14 +65,29 @@ public sealed class LegacyTlsProtocols : IRule
                 {
                     ctx.Report(listen.Node.Location,
                         $"'{listen.Node.Text}' has no ssl_protocols, so the nginx default applies; before 1.27.3 that default includes TLSv1 and TLSv1.1, and the nginx version is not known here. Set 'ssl_protocols TLSv1.2 TLSv1.3;' in http{{}}.{trap}",
-                        DiagnosticLevel.Note, 3.0);
+                        DiagnosticLevel.Note, 3.0, fix: InHttp(config));
                 }
                 else
                 {
                     ctx.Report(listen.Node.Location,
-                        $"'{listen.Node.Text}' has no ssl_protocols, and nginx {version} enables TLSv1 and TLSv1.1 by default (until 1.27.3). Set 'ssl_protocols TLSv1.2 TLSv1.3;' in http{{}}.{trap}");
+                        $"'{listen.Node.Text}' has no ssl_protocols, and nginx {version} enables TLSv1 and TLSv1.1 by default (until 1.27.3). Set 'ssl_protocols TLSv1.2 TLSv1.3;' in http{{}}.{trap}",
+                        fix: InHttp(config));
                 }
             }
         }
     }
+
+    /// <summary>Drops the legacy protocols from the line; when none is left, the modern pair.</summary>
+    private static Fix? Narrow(NginxNode line, List<string> weak)
+    {
+        var kept = line.Args.Where(a => !weak.Contains(a)).ToList();
+        var args = kept.Count == 0 ? "TLSv1.2 TLSv1.3" : string.Join(' ', kept);
+        return line.ArgWords.Any(w => w.Quoted) || NginxFixes.SetArgs(line, args) is not { } edit ? null : Fix.Safe($"set 'ssl_protocols {args};'", edit);
+    }
+
+    /// <summary>'ssl_protocols TLSv1.2 TLSv1.3;' at the top of http{} (servers without their own setting inherit it).</summary>
+    private static Fix? InHttp(NginxConfig config) =>
+        config.Http is { } http && NginxFixes.AtBlockStart(config, http, "ssl_protocols TLSv1.2 TLSv1.3;") is { } edit
+            ? Fix.Safe("add 'ssl_protocols TLSv1.2 TLSv1.3;' to http{}", edit)
+            : null;
 }

@@ -26,7 +26,8 @@ public sealed class IpAclWeakness : IRule
             {
                 var last = allows[^1];
                 ctx.Report(last.Location,
-                    $"'{last.Text}' has no 'deny' after it in this block, so every other address is allowed too: the allow list restricts nothing. Add 'deny all;' after the last allow.");
+                    $"'{last.Text}' has no 'deny' after it in this block, so every other address is allowed too: the allow list restricts nothing. Add 'deny all;' after the last allow.",
+                    fix: Fix.Safe("add 'deny all;' after the last allow", NginxFixes.After(last, "deny all;")));
             }
         }
 

@@ -1,4 +1,8 @@
 using System.Text.RegularExpressions;
+using ConfigLint.Analysis;
+using ConfigLint.Analysis.Fixing;
+using ConfigLint.Syntax;
+using Microsoft.CodeAnalysis.Text;
 using ConfigLint.Semantics;
 using ConfigLint.Semantics.Compose;
 using ConfigLint.Semantics.Nginx;
@@ -151,4 +155,63 @@ internal static partial class NginxFacts
 
     [GeneratedRegex(@"(?<!\\)\.")]
     private static partial Regex UnescapedDot();
+}
+
+/// <summary>Fixes on nginx files: statements inserted where nginx reads them, keeping the file's layout.</summary>
+internal static class NginxFixes
+{
+    /// <summary>
+    /// Adds a statement as the first one of a block (after its '{'), indented like the block's first statement. For
+    /// the top level of a file (<paramref name="block"/> is a root), before the file's first statement.
+    /// </summary>
+    public static TextEdit? AtBlockStart(NginxConfig config, NginxNode block, string statement)
+    {
+        if (block.IsRoot)
+        {
+            var tree = block.Tree ?? config.Main;
+            var first = block.Children.FirstOrDefault(c => c.Tree == tree)?.Directive;
+            return first is null ? Edits.AppendLines(tree, statement) : Edits.InsertLinesBefore(tree, first.Span.Start, statement);
+        }
+
+        var directive = block.Directive!;
+        var blockTree = block.Tree!;
+        var text = blockTree.Text;
+        var open = directive.Children.OfType<SyntaxToken>().FirstOrDefault(t => t.Kind == SyntaxKind.NginxOpenBrace);
+        var close = directive.Children.OfType<SyntaxToken>().LastOrDefault(t => t.Kind == SyntaxKind.NginxCloseBrace);
+        if (open is null || close is null)
+        {
+            return null;
+        }
+
+        var openLine = text.Lines.GetLineFromPosition(open.Span.Start);
+        var rest = text.ToString(TextSpan.FromBounds(open.Span.End, openLine.End)).Trim();
+        if (text.Lines.GetLineFromPosition(close.Span.Start).LineNumber == openLine.LineNumber || (rest.Length > 0 && !rest.StartsWith('#')))
+        {
+            // '{' shares its line with statements: stay on that line.
+            return Edits.Replace(blockTree, new TextSpan(open.Span.End, 0), " " + statement);
+        }
+
+        var firstChild = directive.Block?.FirstOrDefault();
+        var indent = firstChild is not null && text.Lines.GetLineFromPosition(firstChild.Span.Start).LineNumber > openLine.LineNumber
+            ? Edits.IndentationAt(text, firstChild.Span.Start)
+            : Edits.IndentationAt(text, directive.Span.Start) + (Edits.IndentationAt(text, directive.Span.Start).Contains('\t') ? "\t" : "    ");
+        return Edits.Replace(blockTree, new TextSpan(openLine.EndIncludingLineBreak, 0), indent + statement + Edits.NewLine(text));
+    }
+
+    /// <summary>Adds a statement right after another one in the same block: on the next line, or on the same line when the block closes there.</summary>
+    public static TextEdit After(NginxNode node, string statement)
+    {
+        var tree = node.Tree!;
+        var text = tree.Text;
+        var span = node.Directive!.Span;
+        var line = text.Lines.GetLineFromPosition(span.End);
+        var rest = text.ToString(TextSpan.FromBounds(span.End, line.End)).Trim();
+        return rest.Length == 0 || rest.StartsWith('#')
+            ? Edits.InsertLinesAfter(tree, span, statement)
+            : Edits.Replace(tree, new TextSpan(span.End, 0), " " + statement);
+    }
+
+    /// <summary>Replaces a directive's arguments (from the first to the last) with new text.</summary>
+    public static TextEdit? SetArgs(NginxNode node, string args) =>
+        node.ArgWords.Length == 0 ? null : Edits.Replace(node.Tree!, TextSpan.FromBounds(node.ArgWords[0].Span.Start, node.ArgWords[^1].Span.End), args);
 }

@@ -40,7 +40,9 @@ public sealed class OpenForwardProxy : IRule
         if (outcome.Implicit)
         {
             ctx.Report(outcome.Decider!.Line.Location,
-                $"The last http_access line '{outcome.Decider.Line.Text}' is a deny, and squid's default is the opposite of the last line: every request no line matches is allowed, so {who} can use this squid as an open proxy. End the list with 'http_access deny all'.");
+                $"The last http_access line '{outcome.Decider.Line.Text}' is a deny, and squid's default is the opposite of the last line: every request no line matches is allowed, so {who} can use this squid as an open proxy. End the list with 'http_access deny all'.",
+                fix: Fix.Unsafe("append 'http_access deny all' after the last http_access line (requests no line matches are then refused)",
+                    SquidFixes.After(config.AccessList("http_access")[^1].Line, "http_access deny all")));
             return;
         }
 

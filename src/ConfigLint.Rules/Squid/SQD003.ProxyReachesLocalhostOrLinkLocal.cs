@@ -48,11 +48,16 @@ public sealed class ProxyReachesLocalhostOrLinkLocal : IRule
         var location = firstAllow?.Line.Location ?? config.AccessList("http_access")[^1].Line.Location;
         var what = firstAllow is null ? "The list ends with a deny, so requests are allowed by default," : $"'{firstAllow.Line.Text}' allows requests";
 
+        var fix = firstAllow is null ? null : Fix.Safe($"insert {missing} before '{firstAllow.Line.Text}'",
+            SquidFixes.Before(firstAllow.Line, [
+                .. linkLocal || config.Acl("to_linklocal") is not null ? Array.Empty<string>() : ["acl to_linklocal dst 169.254.0.0/16 fe80::/10"],
+                .. localhost ? Array.Empty<string>() : ["http_access deny to_localhost"],
+                .. linkLocal ? Array.Empty<string>() : ["http_access deny to_linklocal"]]));
         if (firstAllow is not null && allows.All(r => SquidFacts.Uses(ctx.Config, r, SquidFacts.DestinationListTypes)))
         {
             ctx.Report(location,
                 $"{what} without {missing} before it. Every allow is limited to a destination list, but a listed name can still resolve to 127.0.0.1 or 169.254.169.254; add the denies.{version}",
-                DiagnosticLevel.Note, 3.1);
+                DiagnosticLevel.Note, 3.1, fix: fix);
             return;
         }
 
@@ -60,11 +65,11 @@ public sealed class ProxyReachesLocalhostOrLinkLocal : IRule
         var message = $"{what} without {missing} before it: clients can make squid fetch services on its own loopback and link-local addresses — the cloud metadata endpoints 169.254.169.254 (instance credentials) and 169.254.170.2 (ECS task credentials).{version}";
         if (cloud is not null)
         {
-            ctx.Report(location, $"{message} This squid runs on a cloud host: {cloud}.", DiagnosticLevel.Error, 8.5);
+            ctx.Report(location, $"{message} This squid runs on a cloud host: {cloud}.", DiagnosticLevel.Error, 8.5, fix: fix);
         }
         else
         {
-            ctx.Report(location, message);
+            ctx.Report(location, message, fix: fix);
         }
     }
 

@@ -46,7 +46,8 @@ public sealed class CacheManagerExposed : IRule
                 }
 
                 ctx.Report(rule.Line.Location,
-                    $"'{rule.Line.Text}' comes before any 'http_access deny manager', so the clients it allows can also open the cache manager (client list, configuration, internal state). Add 'http_access deny manager' before it.");
+                    $"'{rule.Line.Text}' comes before any 'http_access deny manager', so the clients it allows can also open the cache manager (client list, configuration, internal state). Add 'http_access deny manager' before it.",
+                    fix: Fix.Safe($"insert 'http_access deny manager' before '{rule.Line.Text}'", SquidFixes.Before(rule.Line, "http_access deny manager")));
                 break;
             }
         }

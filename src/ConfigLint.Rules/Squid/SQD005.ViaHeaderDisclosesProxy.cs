@@ -29,7 +29,11 @@ public sealed class ViaHeaderDisclosesProxy : IRule
         if (request is null)
         {
             ctx.Report(location,
-                $"{(viaLine is null ? "'via' is not set, so it is on:" : $"'{viaLine.Text}':")} every forwarded request and every reply carries 'Via: 1.1 <hostname> (squid/<version>)', telling sites a proxy is in the way and which one. Set 'via off' (or strip Via with request_header_access and reply_header_access).{obsoleteHint}");
+                $"{(viaLine is null ? "'via' is not set, so it is on:" : $"'{viaLine.Text}':")} every forwarded request and every reply carries 'Via: 1.1 <hostname> (squid/<version>)', telling sites a proxy is in the way and which one. Set 'via off' (or strip Via with request_header_access and reply_header_access).{obsoleteHint}",
+                fix: config.CachePeers.Length == 0
+                    ? Fix.Safe("set 'via off'", SquidFixes.Set(config, viaLine, "via", "off"))
+                    : Fix.Safe("strip Via from requests and replies (via stays on: it detects forwarding loops between cache peers)",
+                        SquidFixes.Append(config, "request_header_access Via deny all", "reply_header_access Via deny all", "reply_header_access X-Cache deny all", "reply_header_access X-Cache-Lookup deny all")));
             return;
         }
 
@@ -38,7 +42,9 @@ public sealed class ViaHeaderDisclosesProxy : IRule
         {
             ctx.Report(request.Line.Location,
                 $"'{request.Line.Text}' strips Via from requests only: replies still carry {string.Join(", ", missing)} headers naming this proxy and its hostname. Add {string.Join(" and ", missing.Select(h => $"'reply_header_access {h} deny all'"))}, or set 'via off'.",
-                DiagnosticLevel.Note, 2.5);
+                DiagnosticLevel.Note, 2.5,
+                fix: Fix.Safe($"add {string.Join(" and ", missing.Select(h => $"'reply_header_access {h} deny all'"))}",
+                    SquidFixes.After(request.Line, [.. missing.Select(h => $"reply_header_access {h} deny all")])));
         }
     }
 }

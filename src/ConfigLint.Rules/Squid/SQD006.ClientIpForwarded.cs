@@ -24,21 +24,25 @@ public sealed class ClientIpForwarded : IRule
         var (value, line) = SquidFacts.Scalar(config, "forwarded_for", "on");
         var location = line?.Location ?? config.FileStart;
         var setting = line is null ? "'forwarded_for' is not set, so it is on" : $"'{line.Text}'";
+
+        // Condition: a forward proxy only; behind an accel port a backend may rely on X-Forwarded-For.
+        var fix = new Fix("set 'forwarded_for delete'", config.Ports.Any(p => p.IsAccel) ? FixApplicability.Unsafe : FixApplicability.Safe,
+            [SquidFixes.Set(config, line, "forwarded_for", "delete")]);
         switch (value)
         {
             case "on":
-                ctx.Report(location, $"{setting}: every request tells the destination the client's IP address in X-Forwarded-For. Use 'forwarded_for delete'.");
+                ctx.Report(location, $"{setting}: every request tells the destination the client's IP address in X-Forwarded-For. Use 'forwarded_for delete'.", fix: fix);
                 break;
             case "truncate":
-                ctx.Report(location, $"{setting}: X-Forwarded-For still carries the client's IP address (as its only entry). Use 'forwarded_for delete'.");
+                ctx.Report(location, $"{setting}: X-Forwarded-For still carries the client's IP address (as its only entry). Use 'forwarded_for delete'.", fix: fix);
                 break;
             case "off":
                 ctx.Report(location, $"{setting} sends 'X-Forwarded-For: unknown', which still tells every site a proxy is in use. Use 'forwarded_for delete'.",
-                    DiagnosticLevel.Note, 2.5);
+                    DiagnosticLevel.Note, 2.5, fix: fix);
                 break;
             case "transparent":
                 ctx.Report(location, $"{setting} passes a client-supplied X-Forwarded-For through untouched, so whatever the client or an earlier proxy put there reaches the destination. Use 'forwarded_for delete'.",
-                    DiagnosticLevel.Note, 3.1);
+                    DiagnosticLevel.Note, 3.1, fix: fix);
                 break;
         }
     }

@@ -29,12 +29,13 @@ public sealed partial class AnonymizingParentWithoutNeverDirect : IRule
         {
             ctx.Report(parents[0].Line.Location,
                 $"'{parents[0].Line.Text}' is a parent, but without 'never_direct allow all' squid goes DIRECT whenever the parent is down or not selected. If the parent is meant to carry all traffic, add 'never_direct allow all'.",
-                DiagnosticLevel.Note, 2.0);
+                DiagnosticLevel.Note, 2.0, fix: Fix.Unsafe("append 'never_direct allow all'", SquidFixes.Append(config, "never_direct allow all")));
             return;
         }
 
         ctx.Report(anonymizer.Peer.Line.Location,
-            $"'{anonymizer.Peer.Line.Text}' sends traffic through {anonymizer.Why}, but there is no 'never_direct allow all': when the parent is down or not selected, squid fetches DIRECT from the real IP address. Add 'never_direct allow all'.");
+            $"'{anonymizer.Peer.Line.Text}' sends traffic through {anonymizer.Why}, but there is no 'never_direct allow all': when the parent is down or not selected, squid fetches DIRECT from the real IP address. Add 'never_direct allow all'.",
+            fix: Fix.Safe("append 'never_direct allow all'", SquidFixes.Append(config, "never_direct allow all")));
 
         foreach (var acl in config.Acls.Values.Where(a => a.Type == "dst" && !a.Predefined))
         {

@@ -1,3 +1,5 @@
+using ConfigLint.Analysis;
+using ConfigLint.Analysis.Fixing;
 using ConfigLint.Semantics;
 using ConfigLint.Semantics.Squid;
 
@@ -120,4 +122,23 @@ internal static class SquidFacts
 
     public static string Describe(SquidClient client) =>
         $"{(client.Ipv6 ? "IPv6" : "IPv4")} clients on {(client.Port is null ? "the default port 3128" : $"'{client.Port.Line.Text}'")}";
+}
+
+/// <summary>Fixes on squid.conf lines: whole lines inserted next to a directive, or a directive's value replaced.</summary>
+internal static class SquidFixes
+{
+    public static TextEdit Before(SquidLine line, params string[] lines) => Edits.InsertLinesBefore(line.Tree, line.Directive.Span.Start, lines);
+
+    public static TextEdit After(SquidLine line, params string[] lines) => Edits.InsertLinesAfter(line.Tree, line.Directive.Span, lines);
+
+    /// <summary>Appends lines to the main squid.conf (the last word on a directive whose last line wins).</summary>
+    public static TextEdit Append(SquidConfig config, params string[] lines) => Edits.AppendLines(config.Main, lines);
+
+    /// <summary>Replaces the arguments of a one-value directive (<c>via on</c> → <c>via off</c>).</summary>
+    public static TextEdit? SetValue(SquidLine line, string value) =>
+        line.Args.Length == 1 && !line.QuotedValues ? Edits.Replace(line.Tree, line.Args[0].Span, value) : null;
+
+    /// <summary>Sets a one-value directive: rewrites its last line, or appends one.</summary>
+    public static TextEdit Set(SquidConfig config, SquidLine? line, string name, string value) =>
+        (line is null ? null : SetValue(line, value)) ?? (line is null ? Append(config, $"{name} {value}") : After(line, $"{name} {value}"));
 }

@@ -80,7 +80,9 @@ public sealed class SocksPolicyFailOpen : IRule
         {
             var last = policy[^1];
             ctx.Report(last.Line.ValueLocation,
-                $"SocksPolicy does not end with 'reject *', so tor accepts every address it does not list on '{first.Line.Name} {TorFacts.Describe(first)}'; add 'SocksPolicy reject *' after the accept entries.");
+                $"SocksPolicy does not end with 'reject *', so tor accepts every address it does not list on '{first.Line.Name} {TorFacts.Describe(first)}'; add 'SocksPolicy reject *' after the accept entries.",
+                fix: TorFixes.InsertAfter(last.Line, policy.All(e => e.Item.Accept) ? FixApplicability.Safe : FixApplicability.Unsafe,
+                    "add 'SocksPolicy reject *' after the last SocksPolicy line", "SocksPolicy reject *"));
         }
     }
 }

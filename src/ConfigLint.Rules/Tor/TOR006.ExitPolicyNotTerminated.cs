@@ -90,7 +90,8 @@ public sealed class ExitPolicyNotTerminated : IRule
             var last = policy[^1];
             ctx.Report(last.Line.ValueLocation,
                 $"ExitPolicy ends with '{last.Item.Text}', not 'reject *:*' or 'accept *:*', so tor appends its default exit policy and this relay exits to almost every port; add 'ExitPolicy reject *:*' as the last entry.",
-                DiagnosticLevel.Error, 8.1);
+                DiagnosticLevel.Error, 8.1,
+                fix: TorFixes.InsertAfter(last.Line, FixApplicability.Safe, "add 'ExitPolicy reject *:*' after the last ExitPolicy line", "ExitPolicy reject *:*"));
             return;
         }
 

@@ -27,7 +27,7 @@ public sealed class TorReachesPrivateNetworks : IRule
         {
             reported.Add(rp);
             ctx.Report(rp.Location, "ExitPolicyRejectPrivate 0 lets every Tor user reach this exit's private networks: sibling containers, host services and cloud metadata (169.254.169.254); remove the line.",
-                DiagnosticLevel.Error, 8.6);
+                DiagnosticLevel.Error, 8.6, fix: TorFixes.Delete(rp, "remove 'ExitPolicyRejectPrivate 0'"));
 
             foreach (var entry in config.Policy("ExitPolicy"))
             {
@@ -47,7 +47,7 @@ public sealed class TorReachesPrivateNetworks : IRule
         if (config.IsTrue("ExtendAllowPrivateAddresses") && config.Last("ExtendAllowPrivateAddresses") is { } ext)
         {
             ctx.Report(ext.Location, "ExtendAllowPrivateAddresses 1 lets circuits extend to private addresses, which the manual says 'can create security issues'; remove the line.",
-                DiagnosticLevel.Warning, 6.5);
+                DiagnosticLevel.Warning, 6.5, fix: TorFixes.Delete(ext, "remove 'ExtendAllowPrivateAddresses 1'"));
         }
 
         if (config.HasClientPorts || config.HasOnionServices)
@@ -57,7 +57,7 @@ public sealed class TorReachesPrivateNetworks : IRule
                 if (config.Is(option, "0") && config.Last(option) is { } line)
                 {
                     ctx.Report(line.Location, $"{option} 0 lets hostile names resolve to, or streams reach, internal addresses (DNS rebinding towards internal services); remove the line.",
-                        DiagnosticLevel.Warning, 5.4);
+                        DiagnosticLevel.Warning, 5.4, fix: TorFixes.Delete(line, $"remove '{option} 0'"));
                 }
             }
         }

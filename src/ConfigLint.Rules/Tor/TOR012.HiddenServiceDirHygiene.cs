@@ -1,4 +1,5 @@
 using ConfigLint.Analysis;
+using ConfigLint.Analysis.Fixing;
 using ConfigLint.Syntax;
 
 namespace ConfigLint.Rules.Tor;
@@ -23,7 +24,8 @@ public sealed class HiddenServiceDirHygiene : IRule
             if (value == "1")
             {
                 ctx.Report(ctx.Line.Location, "HiddenServiceDirGroupReadable 1 makes the onion service's key directory readable by its group; set it to 0 unless another service must read 'hostname' through the group.",
-                    DiagnosticLevel.Note, 4.4);
+                    DiagnosticLevel.Note, 4.4,
+                    fix: TorFixes.SetValue(ctx.Line, ReadsThroughGroup(ctx) ? FixApplicability.Unsafe : FixApplicability.Safe, "set HiddenServiceDirGroupReadable 0", "0"));
             }
 
             return;
@@ -45,5 +47,23 @@ public sealed class HiddenServiceDirHygiene : IRule
             ctx.Report(ctx.Line.ValueLocation, $"HiddenServiceDir '{value}' is relative, so it depends on tor's working directory (the manual says not to rely on this); use an absolute path under the DataDirectory.",
                 DiagnosticLevel.Warning, 4.0);
         }
+    }
+
+    /// <summary>
+    /// Whether another service may read the keys directory through the group (the fix's condition): unknown without a
+    /// compose service (a group reader outside the deployment), or when another service of the project mounts a volume
+    /// that holds this HiddenServiceDir.
+    /// </summary>
+    private static bool ReadsThroughGroup(TorLineContext ctx)
+    {
+        var service = ctx.Deployment.ServiceOf(ctx.Config);
+        var dir = ctx.Config.HiddenServices.FirstOrDefault(h => h.Options.Contains(ctx.Line))?.Dir.Value;
+        if (service is null || dir is null)
+        {
+            return true;
+        }
+
+        var holding = service.Volumes.Where(v => v.Source is not null && (dir == v.Target || dir.StartsWith(v.Target.TrimEnd('/') + "/", StringComparison.Ordinal))).ToList();
+        return service.Project.Services.Any(other => other != service && other.Volumes.Any(o => holding.Any(h => h.Source == o.Source)));
     }
 }

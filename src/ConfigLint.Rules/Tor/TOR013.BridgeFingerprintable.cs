@@ -25,13 +25,13 @@ public sealed class BridgeFingerprintable : IRule
         foreach (var line in config.All("MyFamily"))
         {
             ctx.Report(line.Location, "MyFamily on a bridge can reveal the bridge's fingerprint to censors (tor warns about it); remove the line.",
-                DiagnosticLevel.Error, 7.5);
+                DiagnosticLevel.Error, 7.5, fix: TorFixes.Delete(line, "remove the MyFamily line"));
         }
 
         foreach (var port in config.Ports("DirPort").Where(p => p.Spec.Kind != TorPortKind.Disabled))
         {
             ctx.Report(port.Line.Location, $"DirPort '{TorFacts.Describe(port)}' is set on a bridge; tor disables it ('Can't set a DirPort on a bridge relay'), so any published port only adds an open, useless port; remove the line.",
-                DiagnosticLevel.Note, 3.1);
+                DiagnosticLevel.Note, 3.1, fix: TorFixes.Delete(port.Line, "remove the DirPort line"));
         }
 
         foreach (var port in config.Ports("ORPort").Where(p => p.Spec.PortNumber == 9001))

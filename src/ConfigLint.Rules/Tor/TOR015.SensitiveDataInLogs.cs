@@ -27,7 +27,8 @@ public sealed partial class SensitiveDataInLogs : IRule
 
         if (ctx.Line.Value == "0")
         {
-            ctx.Report(ctx.Line.Location, "SafeLogging 0 writes client addresses and destinations to the logs unscrubbed (and Docker keeps stdout logs); remove the line, the default is 1.");
+            ctx.Report(ctx.Line.Location, "SafeLogging 0 writes client addresses and destinations to the logs unscrubbed (and Docker keeps stdout logs); remove the line, the default is 1.",
+                fix: TorFixes.Delete(ctx.Line, "remove 'SafeLogging 0' (the default is 1)"));
         }
         else if (ctx.Line.Value.Equals("relay", StringComparison.OrdinalIgnoreCase) && (ctx.Config.HasClientPorts || ctx.Config.HasOnionServices))
         {

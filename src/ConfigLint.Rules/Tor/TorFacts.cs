@@ -1,3 +1,5 @@
+using ConfigLint.Analysis;
+using ConfigLint.Analysis.Fixing;
 using ConfigLint.Semantics.Tor;
 using ConfigLint.Syntax;
 using ConfigLint.Syntax.Tor;
@@ -27,4 +29,22 @@ internal static class TorFacts
         config.IsPublicRelay && !config.Is("ExitRelay", "0")
         && (config.Is("ExitRelay", "1") || config.IsTrue("ReducedExitPolicy") || config.IsTrue("IPv6Exit")
             || config.Policy("ExitPolicy").Any(e => e.Item.Accept));
+}
+
+/// <summary>Fixes on torrc lines: only lines written in a torrc (not tor's command line) are edited.</summary>
+internal static class TorFixes
+{
+    /// <summary>Deletes a whole torrc line (tor then uses the default, or an earlier line).</summary>
+    public static Fix? Delete(TorLine line, string title) =>
+        line.Tree.Language == Language.Tor ? Fix.Safe(title, Edits.DeleteStatement(line.Tree, line.Entry.Span)) : null;
+
+    /// <summary>Adds lines right after <paramref name="line"/>, so they take effect exactly after it.</summary>
+    public static Fix? InsertAfter(TorLine line, FixApplicability applicability, string title, params string[] lines) =>
+        line.Tree.Language == Language.Tor ? new Fix(title, applicability, [Edits.InsertLinesAfter(line.Tree, line.Entry.Span, lines)]) : null;
+
+    /// <summary>Replaces a line's value.</summary>
+    public static Fix? SetValue(TorLine line, FixApplicability applicability, string title, string value) =>
+        line.Tree.Language == Language.Tor && line.Entry.ValueToken is not null && !line.Entry.IsQuoted
+            ? new Fix(title, applicability, [Edits.Replace(line.Tree, line.Entry.ValueSpan, value)])
+            : null;
 }

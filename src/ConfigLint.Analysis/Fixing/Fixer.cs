@@ -1,0 +1,235 @@
+using System.Collections.Immutable;
+using ConfigLint.Analysis.Engine;
+using ConfigLint.Syntax;
+using Microsoft.CodeAnalysis.Text;
+
+namespace ConfigLint.Analysis.Fixing;
+
+/// <summary>A fix that was applied: the finding it answers, as reported in the pass that applied it.</summary>
+public sealed record AppliedFix(Finding Finding, Fix Fix);
+
+/// <summary>One file the fixes change: its bytes before and after.</summary>
+public sealed record FixedFile(string FullPath, string DisplayPath, byte[] Original, byte[] Fixed, ImmutableArray<AppliedFix> Applied);
+
+/// <summary>A fix that was not applied, and why.</summary>
+public sealed record RefusedFix(string DisplayPath, string RuleId, string Reason);
+
+/// <summary>What <see cref="Fixer.Run"/> produced. Nothing is written: the caller writes <see cref="Files"/> (or diffs them).</summary>
+public sealed record FixOutcome(
+    ImmutableArray<FixedFile> Files,
+    ImmutableArray<RefusedFix> Refused,
+    AnalysisResult Final,
+    bool Converged)
+{
+    public ImmutableArray<string> Errors => Final.Errors;
+}
+
+/// <summary>
+/// <c>configlint fix</c>'s engine, in memory. Each pass analyses the files (the edits so far stand in for the disk),
+/// takes the fixes that apply (safe ones, and unsafe ones when asked), keeps those whose edits do not overlap an
+/// earlier one in the same pass, and applies them. The next pass sees the new text, so fixes that build on each
+/// other and findings a fix resolves settle, until a pass has nothing to apply. A file whose edits make it worse
+/// (more CL0001/CL0002/CL0004 diagnostics than it had) is put back as it was before that pass and then fixed one fix
+/// at a time, so only the offending fix is refused. A file that does not parse is not fixed at all.
+/// </summary>
+public static class Fixer
+{
+    public const int MaxPasses = 24;
+
+    private static readonly string[] Breakage = ["CL0001", "CL0002", "CL0004"];
+
+    public static FixOutcome Run(AnalyzerDriver driver, AnalysisOptions options, bool unsafeFixes)
+    {
+        var overlay = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        var originals = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        var display = new Dictionary<string, string>(StringComparer.Ordinal);
+        var applied = new Dictionary<string, List<AppliedFix>>(StringComparer.Ordinal);
+        var refused = new List<RefusedFix>();
+        var blocked = new HashSet<(string File, string Rule)>();
+        var oneAtATime = new HashSet<string>(StringComparer.Ordinal);
+        Dictionary<string, int>? baseline = null;
+        var skippedUnparsable = new HashSet<string>(StringComparer.Ordinal);
+
+        // What the last pass changed, to check and possibly undo: file → (bytes before the pass, fixes applied in it).
+        var lastPass = new Dictionary<string, (byte[]? Before, List<AppliedFix> Fixes)>(StringComparer.Ordinal);
+
+        AnalysisResult result;
+        var converged = false;
+        for (var pass = 0; ; pass++)
+        {
+            result = driver.Run(options with { Overlay = overlay });
+            if (result.Errors.Length > 0 && pass == 0)
+            {
+                return new FixOutcome([], [], result, true);
+            }
+
+            var counts = BreakageCounts(result);
+            baseline ??= counts;
+
+            // Undo a file the last pass made worse, and go on with it one fix at a time.
+            var undone = false;
+            foreach (var (file, (before, fixes)) in lastPass)
+            {
+                var shown = display[file];
+                if (counts.GetValueOrDefault(shown) <= baseline.GetValueOrDefault(shown) && result.Errors.Length == 0)
+                {
+                    continue;
+                }
+
+                Restore(overlay, file, before);
+                applied[file].RemoveAll(fixes.Contains);
+                undone = true;
+                if (fixes.Count == 1 || oneAtATime.Contains(file))
+                {
+                    foreach (var fix in fixes)
+                    {
+                        blocked.Add((file, fix.Finding.RuleId));
+                        refused.Add(new RefusedFix(shown, fix.Finding.RuleId, $"the edit ({fix.Fix.Title}) would make the file fail to parse or lose a known directive, so it was not applied"));
+                    }
+                }
+
+                oneAtATime.Add(file);
+            }
+
+            lastPass.Clear();
+            if (pass >= MaxPasses)
+            {
+                break;
+            }
+
+            if (undone)
+            {
+                continue;
+            }
+
+            // Choose this pass's fixes: no overlap with an earlier choice in any file they touch.
+            var chosen = new Dictionary<SyntaxTree, List<TextEdit>>();
+            var chosenFixes = new List<(AppliedFix Fix, HashSet<string> Files)>();
+            foreach (var finding in result.Findings)
+            {
+                if (finding.Fix is not { Edits.Length: > 0 } fix || (fix.Applicability == FixApplicability.Unsafe && !unsafeFixes))
+                {
+                    continue;
+                }
+
+                var files = fix.Edits.Select(e => e.Tree).Distinct().ToList();
+                var fullPaths = files.Select(t => result.Workspace.FullPathOf(t)).ToList();
+                if (fullPaths.Any(f => blocked.Contains((f, finding.RuleId))))
+                {
+                    continue;
+                }
+
+                var unparsable = files.FirstOrDefault(t => t is UnparsedTree || t.Diagnostics.Any(d => d.Id == "CL0001"));
+                if (unparsable is not null)
+                {
+                    if (skippedUnparsable.Add(unparsable.Path))
+                    {
+                        refused.Add(new RefusedFix(unparsable.Path, finding.RuleId, "the file does not parse (CL0001), so ConfigLint does not edit it"));
+                    }
+
+                    continue;
+                }
+
+                if (fullPaths.Any(f => oneAtATime.Contains(f) && chosenFixes.Any(c => c.Files.Contains(f))))
+                {
+                    continue;
+                }
+
+                if (IsDuplicate(fix, chosenFixes))
+                {
+                    continue;
+                }
+
+                if (fix.Edits.Any(e => Overlaps(e, chosen.GetValueOrDefault(e.Tree)) || fix.Edits.Any(o => !ReferenceEquals(o, e) && o.Tree == e.Tree && Conflict(o, e))))
+                {
+                    continue;
+                }
+
+                foreach (var edit in fix.Edits)
+                {
+                    if (!chosen.TryGetValue(edit.Tree, out var list))
+                    {
+                        chosen[edit.Tree] = list = [];
+                    }
+
+                    list.Add(edit);
+                }
+
+                chosenFixes.Add((new AppliedFix(finding, fix), fullPaths.ToHashSet(StringComparer.Ordinal)));
+            }
+
+            if (chosen.Count == 0)
+            {
+                converged = true;
+                break;
+            }
+
+            foreach (var (tree, edits) in chosen)
+            {
+                var full = result.Workspace.FullPathOf(tree);
+                display.TryAdd(full, tree.Path);
+                var before = overlay.GetValueOrDefault(full);
+                if (!originals.ContainsKey(full))
+                {
+                    originals[full] = SourceLoader.Encode(tree.Text.ToString());
+                }
+
+                var changed = tree.Text.WithChanges(edits.OrderBy(e => e.Span.Start).ThenBy(e => e.Span.Length).Select(e => new TextChange(e.Span, e.NewText)));
+                overlay[full] = SourceLoader.Encode(changed.ToString());
+                var fixes = chosenFixes.Where(c => c.Files.Contains(full)).Select(c => c.Fix).ToList();
+                lastPass[full] = (before, fixes);
+                if (!applied.TryGetValue(full, out var all))
+                {
+                    applied[full] = all = [];
+                }
+
+                all.AddRange(fixes.Where(f => !all.Contains(f)));
+            }
+        }
+
+        var changedFiles = overlay
+            .Where(kv => !kv.Value.AsSpan().SequenceEqual(originals[kv.Key]))
+            .OrderBy(kv => display[kv.Key], StringComparer.Ordinal)
+            .Select(kv => new FixedFile(kv.Key, display[kv.Key], originals[kv.Key], kv.Value, [.. applied[kv.Key]]))
+            .ToImmutableArray();
+        return new FixOutcome(changedFiles, [.. refused.Distinct()], result, converged);
+    }
+
+    private static void Restore(Dictionary<string, byte[]> overlay, string file, byte[]? before)
+    {
+        if (before is null)
+        {
+            overlay.Remove(file);
+        }
+        else
+        {
+            overlay[file] = before;
+        }
+    }
+
+    /// <summary>Per file, how many diagnostics say it is broken (syntax, unknown names, missing includes).</summary>
+    private static Dictionary<string, int> BreakageCounts(AnalysisResult result)
+    {
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var f in result.Findings.Concat(result.Suppressed).Where(f => Breakage.Contains(f.RuleId)))
+        {
+            counts[f.Path] = counts.GetValueOrDefault(f.Path) + 1;
+        }
+
+        return counts;
+    }
+
+    /// <summary>Two findings can propose the very same edits (one fix settles both): apply them once.</summary>
+    private static bool IsDuplicate(Fix fix, List<(AppliedFix Fix, HashSet<string> Files)> chosen) =>
+        chosen.Any(c => c.Fix.Fix.Edits.Length == fix.Edits.Length &&
+            c.Fix.Fix.Edits.Zip(fix.Edits).All(p => p.First.Tree == p.Second.Tree && p.First.Span == p.Second.Span && p.First.NewText == p.Second.NewText));
+
+    private static bool Overlaps(TextEdit edit, List<TextEdit>? others) => others is not null && others.Any(o => Conflict(o, edit));
+
+    /// <summary>Edits conflict when their spans overlap, or when both insert at the same place (their order would be a guess).</summary>
+    private static bool Conflict(TextEdit a, TextEdit b) =>
+        a.Span.OverlapsWith(b.Span) ||
+        (a.Span.IsEmpty && b.Span.IsEmpty && a.Span.Start == b.Span.Start) ||
+        (a.Span.IsEmpty && b.Span.Contains(a.Span.Start) && a.Span.Start != b.Span.Start) ||
+        (b.Span.IsEmpty && a.Span.Contains(b.Span.Start) && b.Span.Start != a.Span.Start);
+}
