@@ -47,7 +47,7 @@ public sealed class CacheManagerExposed : IRule
 
                 ctx.Report(rule.Line.Location,
                     $"'{rule.Line.Text}' comes before any 'http_access deny manager', so the clients it allows can also open the cache manager (client list, configuration, internal state). Add 'http_access deny manager' before it.",
-                    fix: Fix.Safe($"insert 'http_access deny manager' before '{rule.Line.Text}'", SquidFixes.Before(rule.Line, "http_access deny manager")));
+                    fix: DenyManagerBefore(live, rule));
                 break;
             }
         }
@@ -82,5 +82,22 @@ public sealed class CacheManagerExposed : IRule
                     DiagnosticLevel.Warning, 5.3);
             }
         }
+    }
+
+    /// <summary>
+    /// 'http_access deny manager' before the broad allow. When a localhost-manager allow comes later, the deny would cut
+    /// it off, so that allow is repeated above the deny; moving an allow up could let through what a deny between them
+    /// refused, so that variant is unsafe.
+    /// </summary>
+    private static Fix DenyManagerBefore(List<SquidAccessRule> live, SquidAccessRule broad)
+    {
+        var laterManagerAllows = live.SkipWhile(r => r != broad).Where(r => r.Allow && r.Acls.Any(a => a is { Name: "manager", Negated: false })).ToList();
+        if (laterManagerAllows.Count == 0)
+        {
+            return Fix.Safe($"insert 'http_access deny manager' before '{broad.Line.Text}'", SquidFixes.Before(broad.Line, "http_access deny manager"));
+        }
+
+        return Fix.Unsafe($"insert '{laterManagerAllows[0].Line.Text}' and 'http_access deny manager' before '{broad.Line.Text}'",
+            SquidFixes.Before(broad.Line, [.. laterManagerAllows.Select(r => r.Line.Text), "http_access deny manager"]));
     }
 }

@@ -1,4 +1,6 @@
 using ConfigLint.Analysis;
+using ConfigLint.Semantics.Tor;
+using ConfigLint.Semantics.Compose;
 using ConfigLint.Syntax;
 using ConfigLint.Syntax.Tor;
 
@@ -49,7 +51,7 @@ public sealed class ControlPortUnprotected : IRule
             else if (!auth)
             {
                 ctx.Report(at, $"ControlPort '{where}' has no authentication, so any process in this container (or sharing its network namespace) can control tor; set CookieAuthentication 1 or HashedControlPassword.",
-                    DiagnosticLevel.Warning, 6.7);
+                    DiagnosticLevel.Warning, 6.7, fix: CookieFix(ctx, port.Line));
             }
         }
 
@@ -61,7 +63,7 @@ public sealed class ControlPortUnprotected : IRule
             }
 
             ctx.Report(line.ValueLocation, $"ControlSocket '{line.Value}' has no authentication, so any local process that can open the socket controls tor; set CookieAuthentication 1.",
-                DiagnosticLevel.Warning, 6.7);
+                DiagnosticLevel.Warning, 6.7, fix: CookieFix(ctx, line));
         }
 
         if (config.IsTrue("ControlSocketsGroupWritable") && config.IsTrue("CookieAuthFileGroupReadable") && config.Last("ControlSocketsGroupWritable") is { } gw)
@@ -69,5 +71,25 @@ public sealed class ControlPortUnprotected : IRule
             ctx.Report(gw.Location, "ControlSocketsGroupWritable 1 with CookieAuthFileGroupReadable 1 lets every member of the socket's group read the cookie and control tor; keep that group to the controller alone.",
                 DiagnosticLevel.Warning, 7.0);
         }
+    }
+
+    /// <summary>
+    /// 'CookieAuthentication 1' after the listener's line. Safe only when the deployment shows that no other compose
+    /// service talks to this tor's control port (none names the service or the port in its environment, command or
+    /// depends_on); a controller the deployment does not show would lose access, so otherwise the fix is unsafe.
+    /// </summary>
+    private static Fix? CookieFix(TorConfigContext ctx, TorLine line)
+    {
+        var service = ctx.Service;
+        var safe = service is not null && !service.Project.Services.Where(s => s != service).Any(other => MentionsControl(other, service, ctx.Config));
+        return TorFixes.InsertAfter(line, safe ? FixApplicability.Safe : FixApplicability.Unsafe, "add 'CookieAuthentication 1'", "CookieAuthentication 1");
+    }
+
+    private static bool MentionsControl(ComposeService other, ComposeService tor, TorConfig config)
+    {
+        var names = tor.HostNames.Append(tor.Name).ToList();
+        var ports = config.Ports("ControlPort").Select(p => p.Spec.PortNumber).OfType<int>().Select(p => p.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        var words = other.Environment.Select(e => e.Value ?? string.Empty).Concat(other.Command.Select(c => c.Value)).Concat(other.Entrypoint.Select(c => c.Value));
+        return other.DependsOn.Contains(tor.Name) || words.Any(w => names.Any(n => w.Contains(n, StringComparison.OrdinalIgnoreCase)) || ports.Any(p => w.Contains(p, StringComparison.Ordinal)));
     }
 }

@@ -245,6 +245,11 @@ public static class ComposeLoader
                 case "configs":
                     service.Configs = MergeBy(replace ? [] : service.Configs, reset ? [] : Items(value).Select(i => ReadConfigMount(i, ctx)).OfType<ComposeConfigMount>(), c => c.Target);
                     break;
+                case "depends_on":
+                    service.DependsOn = [.. (replace ? [] : service.DependsOn).Concat(reset ? [] : value.Deref() is YamlMappingNode dependencies
+                        ? dependencies.EffectivePairs.Select(p => p.KeyText).OfType<string>()
+                        : Items(value).Select(ctx.Value).OfType<ComposeValue>().Select(v => v.Value)).Distinct(StringComparer.Ordinal)];
+                    break;
                 case "healthcheck":
                     service.Healthcheck = reset ? null : ctx.At(node);
                     break;

@@ -141,6 +141,9 @@ public sealed class ComposeService
 
     public ImmutableArray<ComposeValue> Links { get; set; } = [];
 
+    /// <summary>The services this one depends on (<c>depends_on</c>, list or mapping form).</summary>
+    public ImmutableArray<string> DependsOn { get; set; } = [];
+
     public ImmutableArray<string> Profiles { get; set; } = [];
 
     /// <summary>Which keys the service's mappings set, with where (for absence findings and fixes).</summary>

@@ -67,10 +67,14 @@ public class CliTests
             f.GetProperty("path").GetString()!.ShouldStartWith("examples/tor-relay/");
             f.GetProperty("line").GetInt32().ShouldBeGreaterThan(0);
             f.GetProperty("column").GetInt32().ShouldBeGreaterThan(0);
-            f.GetProperty("fix").ValueKind.ShouldBe(JsonValueKind.Null);
+            if (f.GetProperty("fix").ValueKind != JsonValueKind.Null)
+            {
+                f.GetProperty("fix").GetString().ShouldBeOneOf("safe", "unsafe");
+            }
             f.GetProperty("message").GetString()!.ShouldEndWith(".");
         }
 
+        root.GetProperty("findings").EnumerateArray().ShouldContain(f => f.GetProperty("ruleId").GetString() == "TOR013" && f.GetProperty("fix").GetString() == "safe");
         output.ShouldMatchApproved(c => c.SubFolder("../Snapshots").WithDiscriminator("tor-relay-json").NoDiff());
     }
 

@@ -52,6 +52,7 @@ public class SarifTests(ITestOutputHelper output)
             }
         }
 
+        var withFixes = 0;
         foreach (var result in run.GetProperty("results").EnumerateArray())
         {
             var index = result.GetProperty("ruleIndex").GetInt32();
@@ -68,8 +69,25 @@ public class SarifTests(ITestOutputHelper output)
             region.GetProperty("startColumn").GetInt32().ShouldBeGreaterThan(0);
             region.GetProperty("endLine").GetInt32().ShouldBeGreaterThanOrEqualTo(region.GetProperty("startLine").GetInt32());
             result.GetProperty("partialFingerprints").GetProperty("primaryLocationLineHash").GetString()!.ShouldMatch("^[0-9a-f]{16}:[0-9]+$");
-            result.TryGetProperty("fixes", out _).ShouldBeFalse("no rule emits a fix yet, and an empty fixes[] makes GitHub reject the upload");
+            if (result.TryGetProperty("fixes", out var fixes))
+            {
+                // An empty fixes[] (or a fix without replacements) makes GitHub reject the upload.
+                var fix = fixes.EnumerateArray().ShouldHaveSingleItem();
+                fix.GetProperty("description").GetProperty("text").GetString()!.ShouldEndWith(".");
+                foreach (var change in fix.GetProperty("artifactChanges").EnumerateArray())
+                {
+                    File.Exists(Path.Combine(Repo.Root, Uri.UnescapeDataString(change.GetProperty("artifactLocation").GetProperty("uri").GetString()!))).ShouldBeTrue();
+                    change.GetProperty("replacements").GetArrayLength().ShouldBeGreaterThan(0);
+                }
+
+                withFixes++;
+            }
             result.TryGetProperty("suppressions", out _).ShouldBeFalse();
+        }
+
+        if (!example.EndsWith("-hardened", StringComparison.Ordinal))
+        {
+            withFixes.ShouldBeGreaterThan(0, "each insecure example has a finding 'configlint fix' can mend");
         }
     }
 

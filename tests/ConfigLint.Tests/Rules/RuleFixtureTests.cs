@@ -48,11 +48,43 @@ public class RuleFixtureTests
         }
 
         findings.ShouldNotBeEmpty($"{fixture} must trigger {id}");
-        var rendered = TextRenderer.Render(findings, rich: true, color: false);
+        var rendered = TextRenderer.Render(findings, rich: true, color: false) + FixSection(id, path, findings);
         var relative = Path.GetRelativePath(Path.Combine(Repo.TestSources, "Rules"), Path.Combine(Repo.Root, ruleFolder));
         rendered.ShouldMatchApproved(c => c
             .SubFolder(relative)
             .WithFilenameGenerator((_, _, type, ext) => $"{fixture}.{type}.{ext}")
             .NoDiff());
+    }
+
+    /// <summary>
+    /// The fixed text, as the diff <c>configlint fix</c> (and <c>--unsafe-fixes</c>) would print, checked on the way:
+    /// the passes settle, nothing is refused, and no finding of the rule is left with a fix that was not applied.
+    /// </summary>
+    private static string FixSection(string id, string path, List<Finding> findings)
+    {
+        if (!findings.Any(f => f.Fix is not null))
+        {
+            return string.Empty;
+        }
+
+        var section = new System.Text.StringBuilder();
+        foreach (var unsafeFixes in new[] { false, true })
+        {
+            if (unsafeFixes && !findings.Any(f => f.Fix?.Applicability == FixApplicability.Unsafe))
+            {
+                continue;
+            }
+
+            var outcome = Lint.Fix(Repo.Root, [path], unsafeFixes, [id]);
+            outcome.Errors.ShouldBeEmpty();
+            outcome.Converged.ShouldBeTrue();
+            outcome.Refused.ShouldBeEmpty();
+            outcome.Final.Findings.Where(f => f.RuleId == id && f.Fix is { } fix && (unsafeFixes || fix.Applicability == FixApplicability.Safe))
+                .ShouldBeEmpty($"every {id} fix in {Path.GetFileName(path)} is applied");
+            section.Append(unsafeFixes ? "\n--- configlint fix --unsafe-fixes ---\n" : "\n--- configlint fix ---\n");
+            section.Append(outcome.Files.Length == 0 ? "(no safe fix)\n" : outcome.Diff());
+        }
+
+        return section.ToString();
     }
 }

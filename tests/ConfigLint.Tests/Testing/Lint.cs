@@ -54,6 +54,15 @@ public static class Lint
     public static AnalysisResult Run(string currentDirectory, IReadOnlyList<string> paths, IReadOnlyList<string>? select = null, IReadOnlyList<string>? ignore = null) =>
         CliApp.CreateDriver().Run(new AnalysisOptions(paths, currentDirectory, select ?? [], ignore ?? []));
 
+    /// <summary>Runs <c>configlint fix</c>'s engine (nothing is written).</summary>
+    public static ConfigLint.Analysis.Fixing.FixOutcome Fix(string currentDirectory, IReadOnlyList<string> paths, bool unsafeFixes = false, IReadOnlyList<string>? select = null) =>
+        ConfigLint.Analysis.Fixing.Fixer.Run(CliApp.CreateDriver(), new AnalysisOptions(paths, currentDirectory, select ?? [], []), unsafeFixes);
+
+    /// <summary>The fixes as one unified diff, as <c>configlint fix --diff</c> prints it.</summary>
+    public static string Diff(this ConfigLint.Analysis.Fixing.FixOutcome outcome) =>
+        string.Concat(outcome.Files.Select(f => ConfigLint.Cli.Reporting.UnifiedDiff.Create(f.DisplayPath,
+            SourceLoader.DecodeEscaped(f.Original), SourceLoader.DecodeEscaped(f.Fixed))));
+
     public static SyntaxTree Tor(string text) => TorParser.Parse("torrc", SourceText.From(text));
 
     public static YamlSyntaxTree Yaml(string text) => YamlParser.Parse("compose.yaml", SourceText.From(text));
