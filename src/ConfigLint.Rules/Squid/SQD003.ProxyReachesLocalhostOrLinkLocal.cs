@@ -50,7 +50,7 @@ public sealed class ProxyReachesLocalhostOrLinkLocal : IRule
 
         var fix = firstAllow is null ? null : Fix.Safe($"insert {missing} before '{firstAllow.Line.Text}'",
             SquidFixes.Before(firstAllow.Line, [
-                .. linkLocal || config.Acl("to_linklocal") is not null ? Array.Empty<string>() : ["acl to_linklocal dst 169.254.0.0/16 fe80::/10"],
+                .. linkLocal || config.Acl("to_linklocal") is { Predefined: false } ? Array.Empty<string>() : ["acl to_linklocal dst 169.254.0.0/16 fe80::/10"],
                 .. localhost ? Array.Empty<string>() : ["http_access deny to_localhost"],
                 .. linkLocal ? Array.Empty<string>() : ["http_access deny to_linklocal"]]));
         if (firstAllow is not null && allows.All(r => SquidFacts.Uses(ctx.Config, r, SquidFacts.DestinationListTypes)))

@@ -166,4 +166,17 @@ public class TorOracleTests(ITestOutputHelper output)
     }
 
     private static string Key(string line) => line.Split([' ', '\t'], 2)[0];
+
+    /// <summary><c>configlint fix</c> never turns a torrc tor accepts into one it rejects (fixtures, examples, corpus).</summary>
+    [OracleFact("tor", needsCorpus: false)]
+    public void Fixed_torrcs_still_pass_tor_verify_config()
+    {
+        foreach (var unsafeFixes in new[] { false, true })
+        {
+            var report = FixOracle.Run(FixOracle.Inputs(ConfigLint.Syntax.Language.Tor, "torrc"), f => TorAccepts(f, out _), unsafeFixes);
+            output.WriteLine($"unsafe={unsafeFixes}: tor accepts {report.Accepted} files, fix changed {report.Fixed}, broken {report.Broken.Count}");
+            report.Broken.ShouldBeEmpty();
+            report.Fixed.ShouldBeGreaterThan(0);
+        }
+    }
 }
