@@ -30,7 +30,7 @@ public sealed record FixOutcome(
 /// earlier one in the same pass, and applies them. The next pass sees the new text, so fixes that build on each
 /// other and findings a fix resolves settle, until a pass has nothing to apply. A file whose edits make it worse
 /// (more CL0001/CL0002/CL0004 diagnostics than it had) is put back as it was before that pass and then fixed one fix
-/// at a time, so only the offending fix is refused. A file that does not parse is not fixed at all.
+/// at a time, so only the offending fix (that rule's fix with that title, in that file) is refused. A file that does not parse is not fixed at all.
 /// </summary>
 public static class Fixer
 {
@@ -45,7 +45,7 @@ public static class Fixer
         var display = new Dictionary<string, string>(StringComparer.Ordinal);
         var applied = new Dictionary<string, List<AppliedFix>>(StringComparer.Ordinal);
         var refused = new List<RefusedFix>();
-        var blocked = new HashSet<(string File, string Rule)>();
+        var blocked = new HashSet<(string File, string Rule, string Title)>();
         var oneAtATime = new HashSet<string>(StringComparer.Ordinal);
         Dictionary<string, int>? baseline = null;
         var skippedUnparsable = new HashSet<string>(StringComparer.Ordinal);
@@ -83,7 +83,7 @@ public static class Fixer
                 {
                     foreach (var fix in fixes)
                     {
-                        blocked.Add((file, fix.Finding.RuleId));
+                        blocked.Add((file, fix.Finding.RuleId, fix.Fix.Title));
                         refused.Add(new RefusedFix(shown, fix.Finding.RuleId, $"the edit ({fix.Fix.Title}) would make the file fail to parse or lose a known directive, so it was not applied"));
                     }
                 }
@@ -114,7 +114,7 @@ public static class Fixer
 
                 var files = fix.Edits.Select(e => e.Tree).Distinct().ToList();
                 var fullPaths = files.Select(t => result.Workspace.FullPathOf(t)).ToList();
-                if (fullPaths.Any(f => blocked.Contains((f, finding.RuleId))))
+                if (fullPaths.Any(f => blocked.Contains((f, finding.RuleId, fix.Title))))
                 {
                     continue;
                 }
