@@ -14,7 +14,7 @@ public class PackagingTests(ITestOutputHelper output)
     private static string HookFilesPattern()
     {
         var lines = File.ReadAllLines(Path.Combine(Repo.Root, ".pre-commit-hooks.yaml"));
-        var start = Array.FindIndex(lines, l => l.Trim() == "files: |");
+        var start = Array.FindIndex(lines, l => l.Trim() is "files: |" or "files: &files |");
         start.ShouldBeGreaterThan(0);
         var indent = lines[start + 1].Length - lines[start + 1].TrimStart().Length;
         return string.Join('\n', lines.Skip(start + 1).TakeWhile(l => l.Length > indent && l[..indent].Trim().Length == 0).Select(l => l[indent..]));
@@ -97,8 +97,9 @@ public class PackagingTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// Debian's pre-commit installs the hook from this repository's commit (language: dotnet) in a fresh git repository:
-    /// a bad torrc in a subfolder fails the commit with TOR001; a clean one commits.
+    /// Debian's pre-commit installs the hooks from this repository's commit (language: dotnet) in a fresh git repository:
+    /// a bad torrc in a subfolder fails the commit with TOR001; a clean one commits; a fixable one is fixed in place by
+    /// the configlint-fix hook (the commit stops, as pre-commit does when a hook changes files) and then commits.
     /// </summary>
     [ToolFact("pre-commit", "apt-get install pre-commit")]
     public void Pre_commit_hook_blocks_a_bad_torrc_and_passes_a_clean_one()
@@ -120,7 +121,7 @@ public class PackagingTests(ITestOutputHelper output)
         ToolRun Git(params string[] args) => ExternalTool.Run("git", args, work, TimeSpan.FromMinutes(10), env);
 
         Git("init", "-q", "-b", "main").Succeeded.ShouldBeTrue();
-        t.Write("work/.pre-commit-config.yaml", $"repos:\n  - repo: {Repo.Root}\n    rev: {head.Stdout.Trim()}\n    hooks:\n      - id: configlint\n");
+        t.Write("work/.pre-commit-config.yaml", $"repos:\n  - repo: {Repo.Root}\n    rev: {head.Stdout.Trim()}\n    hooks:\n      - id: configlint-fix\n      - id: configlint\n");
         ExternalTool.Run("pre-commit", ["install"], work, TimeSpan.FromMinutes(1), env).Succeeded.ShouldBeTrue();
 
         // Bad: a SOCKS listener on every interface, in a subfolder.
@@ -142,6 +143,21 @@ public class PackagingTests(ITestOutputHelper output)
         good.ExitCode.ShouldBe(0, good.Output);
         good.Output.ShouldContain("ConfigLint");
         good.Output.ShouldContain("Passed");
+
+        // Fixable: SafeLogging 0 (TOR015). The fix hook removes the line and stops the commit; staged again, it commits.
+        var fixable = "SocksPort 127.0.0.1:9050\nSafeLogging 0\n";
+        t.Write("work/deploy/tor/torrc", fixable);
+        Git("add", "-A").Succeeded.ShouldBeTrue();
+        var fixing = Git("commit", "-m", "fixable");
+        output.WriteLine(fixing.Output);
+        fixing.ExitCode.ShouldNotBe(0);
+        fixing.Output.ShouldContain("files were modified by this hook");
+        fixing.Output.ShouldContain("fixed TOR015");
+        File.ReadAllText(Path.Combine(work, "deploy/tor/torrc")).ShouldBe("SocksPort 127.0.0.1:9050\n");
+        Git("add", "-A").Succeeded.ShouldBeTrue();
+        var fixedCommit = Git("commit", "-m", "fixed");
+        fixedCommit.ExitCode.ShouldBe(0, fixedCommit.Output);
+        Git("show", "HEAD:deploy/tor/torrc").Stdout.ShouldBe("SocksPort 127.0.0.1:9050\n");
     }
 
     /// <summary>The code-scanning workflow example runs ConfigLint with options that exist, uploads SARIF with a category, and can write its SARIF.</summary>
