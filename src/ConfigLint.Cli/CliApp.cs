@@ -68,8 +68,8 @@ public static class CliApp
         var output = new Option<string?>("--output", "-o") { Description = "Write the report to this file instead of standard output." };
         var failOn = new Option<string>("--fail-on") { Description = "Exit 1 when a finding is at or above this level: error, warning, note or none.", DefaultValueFactory = _ => "warning" };
         failOn.AcceptOnlyFromAmong("error", "warning", "note", "none");
-        var select = new Option<string[]>("--select") { Description = "Only these rule IDs, names or prefixes (comma-separated).", AllowMultipleArgumentsPerToken = true };
-        var ignore = new Option<string[]>("--ignore") { Description = "Skip these rule IDs, names or prefixes (comma-separated).", AllowMultipleArgumentsPerToken = true };
+        var select = new Option<string[]>("--select") { Description = "Only these rule IDs, names or prefixes (comma-separated)." };
+        var ignore = new Option<string[]>("--ignore") { Description = "Skip these rule IDs, names or prefixes (comma-separated)." };
         var config = new Option<string?>("--config") { Description = $"Read settings from this file (default: {ConfigLoader.DefaultName} in the current folder, when present)." };
 
         var check = new Command("check", "Lint files and folders.");

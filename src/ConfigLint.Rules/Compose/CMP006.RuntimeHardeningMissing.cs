@@ -1,4 +1,8 @@
 using ConfigLint.Analysis;
+using Microsoft.CodeAnalysis.Text;
+using ConfigLint.Syntax.Compose;
+using ConfigLint.Semantics.Compose;
+using ConfigLint.Analysis.Fixing;
 using ConfigLint.Syntax;
 
 namespace ConfigLint.Rules.Compose;
@@ -53,7 +57,81 @@ public sealed class RuntimeHardeningMissing : IRule
         if (missing.Count > 0)
         {
             ctx.Report(service.NameLocation, $"Service '{service.Name}' does not set {string.Join(" or ", missing)}.",
-                DiagnosticLevel.Note, noNewPrivileges ? 2.5 : 3.0);
+                DiagnosticLevel.Note, noNewPrivileges ? 2.5 : 3.0, fix: noNewPrivileges ? null : NoNewPrivilegesFix(service));
         }
+    }
+
+    /// <summary>
+    /// Adds <c>no-new-privileges:true</c> to the service in the file that names it: a new item of a block-style
+    /// security_opt list, or a new <c>security_opt</c> key after the service's last key. Unsafe when the service may rely
+    /// on setuid helpers at run time (a squid image runs the setuid pinger; gosu, su-exec or sudo in its command).
+    /// A flow-style mapping or list is left to the user.
+    /// </summary>
+    private static Fix? NoNewPrivilegesFix(ComposeService service)
+    {
+        var tree = service.NameLocation.Tree;
+        var mapping = service.Sources.Where(s => s.Tree == tree && s.Mapping.Span.Start >= service.NameLocation.Span.End)
+            .Select(s => s.Mapping).OrderBy(m => m.Span.Start).FirstOrDefault();
+        if (mapping is null || mapping.Pairs.Length == 0)
+        {
+            return null;
+        }
+
+        var text = tree.Text;
+        var keyIndent = LeadingBlanks(text, mapping.Pairs[0].Key.Span.Start);
+        if (keyIndent is null)
+        {
+            return null;
+        }
+
+        TextEdit edit;
+        var existing = mapping.Pairs.FirstOrDefault(p => p.KeyText == "security_opt");
+        if (existing is not null)
+        {
+            if (existing.Value is not YamlSequenceNode { Items.Length: > 0 } list || LeadingBlanks(text, list.Items[0].Span.Start - 2) is not { } itemIndent
+                || text.ToString(new TextSpan(list.Items[0].Span.Start - 2, 2)) != "- ")
+            {
+                return null;
+            }
+
+            edit = InsertLine(tree, LineEndAfter(text, list.Items[^1].Span), $"{itemIndent}- no-new-privileges:true");
+        }
+        else
+        {
+            edit = InsertLine(tree, LineEndAfter(text, mapping.Pairs[^1].Value.Span), $"{keyIndent}security_opt:", $"{keyIndent}  - no-new-privileges:true");
+        }
+
+        var words = service.Command.Concat(service.Entrypoint).Select(c => c.Value).Append(service.Image?.Value ?? string.Empty);
+        var setuid = words.Any(w => w.Contains("squid", StringComparison.OrdinalIgnoreCase) || w.Contains("gosu", StringComparison.Ordinal)
+            || w.Contains("su-exec", StringComparison.Ordinal) || w.Contains("sudo", StringComparison.Ordinal));
+        return new Fix("add 'security_opt: [\"no-new-privileges:true\"]'", setuid ? FixApplicability.Unsafe : FixApplicability.Safe, [edit]);
+    }
+
+    /// <summary>Whole lines at a line start (after a line break added when the file ends without one).</summary>
+    private static TextEdit InsertLine(SyntaxTree tree, int position, params string[] lines)
+    {
+        var nl = Edits.NewLine(tree.Text);
+        var atUnterminatedEnd = position == tree.Text.Length && position > 0 && tree.Text[position - 1] != '\n';
+        return Edits.Replace(tree, new TextSpan(position, 0), (atUnterminatedEnd ? nl : string.Empty) + string.Concat(lines.Select(l => l + nl)));
+    }
+
+    /// <summary>The blanks before a position when only blanks precede it on its line (a block-style key or item), else null.</summary>
+    private static string? LeadingBlanks(SourceText text, int position)
+    {
+        if (position < 0)
+        {
+            return null;
+        }
+
+        var line = text.Lines.GetLineFromPosition(position);
+        var before = text.ToString(TextSpan.FromBounds(line.Start, position));
+        return before.All(c => c == ' ') ? before : null;
+    }
+
+    /// <summary>Where the line holding the end of a node ends (after its line break); a node that ends with a line break ends on the line before.</summary>
+    private static int LineEndAfter(SourceText text, TextSpan span)
+    {
+        var end = span.End > span.Start && text[span.End - 1] == '\n' ? span.End - 1 : span.End;
+        return text.Lines.GetLineFromPosition(end).EndIncludingLineBreak;
     }
 }

@@ -46,7 +46,11 @@ public sealed class NestedAddHeaderDropsParent : IRule
 
             var where = level!.IsRoot ? level.Name : $"{level.Name} at line {level.Location.LineSpan.Start.Line + 1}";
             ctx.Report(own[0].Location,
-                $"This {block.Name} block has its own add_header, so nginx drops every add_header of the enclosing {where}: {string.Join(", ", missing.Select(m => m.Arg(0)))} {(missing.Count == 1 ? "is" : "are")} not sent here. Repeat {(missing.Count == 1 ? "it" : "them")} in this block{(config.NginxVersion is { } v && v >= MergeSince ? " or add 'add_header_inherit merge;'" : string.Empty)}.");
+                $"This {block.Name} block has its own add_header, so nginx drops every add_header of the enclosing {where}: {string.Join(", ", missing.Select(m => m.Arg(0)))} {(missing.Count == 1 ? "is" : "are")} not sent here. Repeat {(missing.Count == 1 ? "it" : "them")} in this block{(config.NginxVersion is { } v && v >= MergeSince ? " or add 'add_header_inherit merge;'" : string.Empty)}.",
+                fix: config.NginxVersion is { } known && known >= MergeSince
+                    ? Fix.Safe("add 'add_header_inherit merge;'", NginxFixes.Before(own[0], "add_header_inherit merge;"))
+                    : Fix.Safe($"repeat {string.Join(", ", missing.Select(m => m.Arg(0)))} in this block",
+                        NginxFixes.Before(own[0], [.. missing.Select(m => m.Tree!.Text.ToString(m.Directive!.Span))])));
         }
 
         foreach (var line in config.All.Where(n => n.Name == "add_header" && SecurityHeaders.Contains(n.Arg(0), StringComparer.OrdinalIgnoreCase) && n.Args.Count >= 2 && n.Arg(n.Args.Count - 1) != "always"))

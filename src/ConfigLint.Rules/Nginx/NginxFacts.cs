@@ -211,6 +211,18 @@ internal static class NginxFixes
             : Edits.Replace(tree, new TextSpan(span.End, 0), " " + statement);
     }
 
+    /// <summary>Adds statements right before another one in the same block: on lines of their own, or on its line when it shares the line.</summary>
+    public static TextEdit Before(NginxNode node, params string[] statements)
+    {
+        var tree = node.Tree!;
+        var text = tree.Text;
+        var start = node.Directive!.Span.Start;
+        var line = text.Lines.GetLineFromPosition(start);
+        return string.IsNullOrWhiteSpace(text.ToString(TextSpan.FromBounds(line.Start, start)))
+            ? Edits.InsertLinesBefore(tree, start, statements)
+            : Edits.Replace(tree, new TextSpan(start, 0), string.Join(' ', statements) + " ");
+    }
+
     /// <summary>Replaces a directive's arguments (from the first to the last) with new text.</summary>
     public static TextEdit? SetArgs(NginxNode node, string args) =>
         node.ArgWords.Length == 0 ? null : Edits.Replace(node.Tree!, TextSpan.FromBounds(node.ArgWords[0].Span.Start, node.ArgWords[^1].Span.End), args);

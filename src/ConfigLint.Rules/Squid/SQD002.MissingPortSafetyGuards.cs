@@ -73,7 +73,7 @@ public sealed class MissingPortSafetyGuards : IRule
             {
                 ctx.Report(offender.Line.Location,
                     $"'{offender.Line.Text}' allows requests before {missing}: clients can reach any port through this proxy, and CONNECT tunnels to SSH, SMTP and other TCP services. Put the two guards before the first allow.{open}",
-                    level, score);
+                    level, score, fix: GuardsFix(config, offender, safePorts, sslPorts));
             }
             else if (SquidFacts.AllowPath(config) is { Exists: true, FirstAllow: null })
             {
@@ -120,5 +120,43 @@ public sealed class MissingPortSafetyGuards : IRule
         var method = rule.Acls.FirstOrDefault(a => !a.Negated && config.Acl(a.Name) is { Type: "method" } m && m.Values.Contains("CONNECT"));
         var ports = rule.Acls.FirstOrDefault(a => a.Negated && config.Acl(a.Name) is { Type: "port" });
         return method is not null && ports is not null ? ports.Name : null;
+    }
+
+    /// <summary>
+    /// The missing guards (and squid's default Safe_ports/SSL_ports/CONNECT ACLs when the configuration does not define
+    /// them) before the first allow. Unsafe: a rule may intentionally CONNECT to ports other than 443, which ConfigLint
+    /// cannot know.
+    /// </summary>
+    private static Fix GuardsFix(SquidConfig config, SquidAccessRule firstAllow, bool safePorts, bool sslPorts)
+    {
+        static bool Defined(SquidConfig config, string name) => config.Acl(name) is { Predefined: false };
+        var lines = new List<string>();
+        if (!safePorts && !Defined(config, "Safe_ports"))
+        {
+            lines.Add("acl Safe_ports port 80 21 443 70 210 1025-65535 280 488 591 777");
+        }
+
+        if (!sslPorts && !Defined(config, "SSL_ports"))
+        {
+            lines.Add("acl SSL_ports port 443");
+        }
+
+        if (!sslPorts && !Defined(config, "CONNECT"))
+        {
+            lines.Add("acl CONNECT method CONNECT");
+        }
+
+        if (!safePorts)
+        {
+            lines.Add("http_access deny !Safe_ports");
+        }
+
+        if (!sslPorts)
+        {
+            lines.Add("http_access deny CONNECT !SSL_ports");
+        }
+
+        return Fix.Unsafe($"insert {string.Join(" and ", lines.Where(l => l.StartsWith("http_access", StringComparison.Ordinal)).Select(l => $"'{l}'"))} before '{firstAllow.Line.Text}'",
+            SquidFixes.Before(firstAllow.Line, [.. lines]));
     }
 }

@@ -106,6 +106,30 @@ public partial class RuleCatalogTests
         return path;
     }
 
+    /// <summary>
+    /// A rule the catalog gives a fix (SAFE or COND) offers one on at least one of its bad fixtures, and a rule
+    /// catalogued NONE offers none: the JSON "fix" field and SARIF fixes promise only what exists.
+    /// </summary>
+    [Fact]
+    public void Rules_with_a_catalogued_fix_offer_one_and_the_others_none()
+    {
+        foreach (var rule in RuleCatalog.CreateAll())
+        {
+            var d = rule.Descriptor;
+            var folder = Path.Combine(Repo.Root, d.DocsFolder);
+            var bad = Directory.EnumerateFileSystemEntries(folder, "bad*").Where(e => !e.EndsWith(".txt", StringComparison.Ordinal)).ToList();
+            var fixes = bad.SelectMany(b => Lint.Run(Repo.Root, [b], [d.Id]).Findings.Where(f => f.RuleId == d.Id)).Count(f => f.Fix is not null);
+            if (d.Fix == FixClass.None)
+            {
+                fixes.ShouldBe(0, $"{d.Id} is catalogued without a fix");
+            }
+            else
+            {
+                fixes.ShouldBeGreaterThan(0, $"{d.Id} is catalogued {d.Fix} but none of its bad fixtures gets a fix");
+            }
+        }
+    }
+
     [Fact]
     public void Rule_docs_are_embedded_for_the_rule_command()
     {
