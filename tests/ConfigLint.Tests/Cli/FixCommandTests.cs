@@ -152,6 +152,19 @@ public class FixCommandTests
     }
 
     [Fact]
+    public void Paths_after_select_are_paths_not_rule_patterns()
+    {
+        using var tree = new TempTree();
+        tree.Write("deploy/torrc", BadRelay);
+        var check = CliRun.In(tree.Root, "check", "--select", "TOR015", "deploy");
+        check.Code.ShouldBe(1, check.Err);
+        check.Out.ShouldContain("deploy/torrc(4,1): warning TOR015");
+        var fix = Fix(tree, "--select", "TOR015", "deploy");
+        fix.Code.ShouldBe(0, fix.Err);
+        File.ReadAllText(Path.Combine(tree.Root, "deploy/torrc")).ShouldNotContain("SafeLogging");
+    }
+
+    [Fact]
     public void A_file_that_does_not_parse_is_left_alone_with_a_warning()
     {
         using var tree = new TempTree();
