@@ -53,6 +53,12 @@ if [[ -d ../shared/corpus ]]; then CORPUS=("$AOT check ../shared/corpus --fail-o
 hyperfine -N -i --warmup 2 --runs 10 --export-markdown bench/results/corpus.md --export-json bench/results/corpus.json \
   "$AOT check examples --fail-on none" "${CORPUS[@]}"
 
+echo "== configlint fix --diff (analysis passes until nothing is left to fix; writes nothing) =="
+FIXCORPUS=()
+if [[ -d ../shared/corpus ]]; then FIXCORPUS=("$AOT fix --diff ../shared/corpus"); fi
+hyperfine -N -i --warmup 2 --runs 10 --export-markdown bench/results/fix.md --export-json bench/results/fix.json \
+  "$AOT fix --diff examples" "${FIXCORPUS[@]}"
+
 echo "== peak resident memory (KiB) =="
 for target in examples/onion-site examples ../shared/corpus; do
   [[ -e $target ]] || continue

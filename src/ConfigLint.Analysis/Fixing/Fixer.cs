@@ -36,6 +36,9 @@ public static class Fixer
 {
     public const int MaxPasses = 24;
 
+    /// <summary>In how many passes one fix (rule and title) may be applied to one file before it counts as not settling its finding.</summary>
+    public const int MaxRepeats = 5;
+
     private static readonly string[] Breakage = ["CL0001", "CL0002", "CL0004"];
 
     public static FixOutcome Run(AnalyzerDriver driver, AnalysisOptions options, bool unsafeFixes)
@@ -47,6 +50,7 @@ public static class Fixer
         var refused = new List<RefusedFix>();
         var blocked = new HashSet<(string File, string Rule, string Title)>();
         var oneAtATime = new HashSet<string>(StringComparer.Ordinal);
+        var appliedCount = new Dictionary<(string File, string Rule, string Title), int>();
         Dictionary<string, int>? baseline = null;
         var skippedUnparsable = new HashSet<string>(StringComparer.Ordinal);
 
@@ -105,6 +109,7 @@ public static class Fixer
             // Choose this pass's fixes: no overlap with an earlier choice in any file they touch.
             var chosen = new Dictionary<SyntaxTree, List<TextEdit>>();
             var chosenFixes = new List<(AppliedFix Fix, HashSet<string> Files)>();
+            var countedThisPass = new HashSet<(string File, string Rule, string Title)>();
             foreach (var finding in result.Findings)
             {
                 if (finding.Fix is not { Edits.Length: > 0 } fix || (fix.Applicability == FixApplicability.Unsafe && !unsafeFixes))
@@ -116,6 +121,18 @@ public static class Fixer
                 var fullPaths = files.Select(t => result.Workspace.FullPathOf(t)).ToList();
                 if (fullPaths.Any(f => blocked.Contains((f, finding.RuleId, fix.Title))))
                 {
+                    continue;
+                }
+
+                // A fix that keeps coming back did not settle its finding (another line overrides what it wrote): stop it.
+                if (fullPaths.Any(f => appliedCount.GetValueOrDefault((f, finding.RuleId, fix.Title)) >= MaxRepeats))
+                {
+                    foreach (var f in fullPaths)
+                    {
+                        blocked.Add((f, finding.RuleId, fix.Title));
+                    }
+
+                    refused.Add(new RefusedFix(finding.Path, finding.RuleId, $"the fix ({fix.Title}) was applied in {MaxRepeats} passes without settling the finding, so ConfigLint stopped applying it; check the file by hand"));
                     continue;
                 }
 
@@ -156,6 +173,14 @@ public static class Fixer
                 }
 
                 chosenFixes.Add((new AppliedFix(finding, fix), fullPaths.ToHashSet(StringComparer.Ordinal)));
+                foreach (var f in fullPaths)
+                {
+                    // Counted once per pass: one pass may rightly apply the same fix to many lines.
+                    if (countedThisPass.Add((f, finding.RuleId, fix.Title)))
+                    {
+                        appliedCount[(f, finding.RuleId, fix.Title)] = appliedCount.GetValueOrDefault((f, finding.RuleId, fix.Title)) + 1;
+                    }
+                }
             }
 
             if (chosen.Count == 0)

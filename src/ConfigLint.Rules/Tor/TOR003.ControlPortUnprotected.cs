@@ -82,7 +82,12 @@ public sealed class ControlPortUnprotected : IRule
     {
         var service = ctx.Service;
         var safe = service is not null && !service.Project.Services.Where(s => s != service).Any(other => MentionsControl(other, service, ctx.Config));
-        return TorFixes.InsertAfter(line, safe ? FixApplicability.Safe : FixApplicability.Unsafe, "add 'CookieAuthentication 1'", "CookieAuthentication 1");
+        var applicability = safe ? FixApplicability.Safe : FixApplicability.Unsafe;
+
+        // The last CookieAuthentication line wins: rewrite it rather than add one it would override.
+        return ctx.Config.Last("CookieAuthentication") is { } cookie
+            ? TorFixes.SetValue(cookie, applicability, "set 'CookieAuthentication 1'", "1")
+            : TorFixes.InsertAfter(line, applicability, "add 'CookieAuthentication 1'", "CookieAuthentication 1");
     }
 
     private static bool MentionsControl(ComposeService other, ComposeService tor, TorConfig config)

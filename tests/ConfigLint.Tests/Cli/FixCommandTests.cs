@@ -218,6 +218,27 @@ public class FixCommandTests
         }, "SafeLogging", "ExitPolicyRejectPrivate");
     }
 
+    /// <summary>A rule whose fix never settles its finding (it keeps adding a comment and keeps reporting).</summary>
+    private sealed class RestlessRule : IRule
+    {
+        public RuleDescriptor Descriptor { get; } = RuleDescriptor.Create("TOR991", "test-restless-fix", "Test rule.", Language.Tor, DiagnosticLevel.Warning, 1.0, FixClass.Safe);
+
+        public void Initialize(AnalysisContext context) => context.RegisterTorLineAction(
+            ctx => ctx.Report(ctx.Line.Location, "Test finding.", fix: Analysis.Fix.Safe("add a comment", Edits.AppendLines(ctx.Line.Tree, "# again"))),
+            "SafeLogging");
+    }
+
+    [Fact]
+    public void A_fix_that_never_settles_is_stopped_and_reported()
+    {
+        using var tree = new TempTree();
+        var torrc = tree.Write("torrc", "SafeLogging 0\n");
+        var outcome = Fixer.Run(new AnalyzerDriver([new RestlessRule()]), new AnalysisOptions([torrc], tree.Root, [], []), unsafeFixes: false);
+        outcome.Converged.ShouldBeTrue();
+        outcome.Refused.ShouldHaveSingleItem().Reason.ShouldContain($"applied in {Fixer.MaxRepeats} passes without settling");
+        Encoding.UTF8.GetString(outcome.Files.ShouldHaveSingleItem().Fixed).ShouldBe("SafeLogging 0\n" + string.Concat(Enumerable.Repeat("# again\n", Fixer.MaxRepeats)));
+    }
+
     [Fact]
     public void A_fix_that_breaks_the_file_is_undone_and_refused_while_the_others_apply()
     {
