@@ -72,10 +72,21 @@ public static class Fixer
 
             // Undo a file the last pass made worse, and go on with it one fix at a time.
             var undone = false;
+            var broken = lastPass.Keys.Where(f => counts.GetValueOrDefault(display[f]) > baseline.GetValueOrDefault(display[f]) || result.Errors.Length > 0).ToHashSet(StringComparer.Ordinal);
+
+            // A fix that spans files is undone in all of them.
+            foreach (var (file, (_, fixes)) in lastPass.Where(kv => !broken.Contains(kv.Key)).ToList())
+            {
+                if (fixes.Any(fix => broken.Any(b => lastPass[b].Fixes.Contains(fix))))
+                {
+                    broken.Add(file);
+                }
+            }
+
             foreach (var (file, (before, fixes)) in lastPass)
             {
                 var shown = display[file];
-                if (counts.GetValueOrDefault(shown) <= baseline.GetValueOrDefault(shown) && result.Errors.Length == 0)
+                if (!broken.Contains(file))
                 {
                     continue;
                 }
