@@ -257,7 +257,7 @@ public static class CliApp
         foreach (var applied in AnalyzerDriver.Ordered(written.SelectMany(f => f.Applied).Select(a => a.Finding)))
         {
             var at = applied.LineSpan.Start;
-            report.Append($"{applied.Path}({at.Line + 1},{at.Character + 1}): fixed {applied.RuleId}: {EndSentence(applied.Fix!.Title)}\n");
+            report.Append($"{applied.Path}({at.Line + 1},{at.Character + 1}): fixed {applied.RuleId}: {Sentence.Of(applied.Fix!.Title)}\n");
         }
 
         var fixes = written.SelectMany(f => f.Applied).Distinct().Count();
@@ -267,18 +267,14 @@ public static class CliApp
         var left = outcome.Final.Findings.Length;
         if (left > 0)
         {
-            report.Append($"{left} finding{(left == 1 ? " needs" : "s need")} a manual change; run 'configlint check' to see {(left == 1 ? "it" : "them")}.\n");
+            var unsafeLeft = unsafeFixes ? 0 : outcome.Final.Findings.Count(f => f.Fix is { Applicability: FixApplicability.Unsafe, Edits.Length: > 0 });
+            var hint = unsafeLeft > 0 ? $" ({unsafeLeft} of them {(unsafeLeft == 1 ? "has" : "have")} a fix that --unsafe-fixes applies)" : string.Empty;
+            report.Append($"{left} finding{(left == 1 ? " needs" : "s need")} a manual change{hint}; run 'configlint check' to see {(left == 1 ? "it" : "them")}.\n");
         }
 
         env.Out.Write(report.ToString());
         return failed ? ExitError : ExitClean;
     }
-
-    private static string EndSentence(string text) => text.Length > 0 && char.IsLower(text[0])
-        ? EndWithPeriod(char.ToUpperInvariant(text[0]) + text[1..])
-        : EndWithPeriod(text);
-
-    private static string EndWithPeriod(string text) => text.EndsWith('.') ? text : text + ".";
 
     /// <summary>What check and fix share: the paths look like paths, the configuration loads, every pattern names a rule.</summary>
     private static (AnalyzerDriver Driver, ConfigLintConfig? Settings)? Prepare(CliEnvironment env, string command, string[] paths, List<string> select, List<string> ignore, string? configPath)

@@ -356,11 +356,7 @@ public static class SarifRenderer
 
     private static string Limit(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
 
-    private static string EndSentence(string text)
-    {
-        var trimmed = text.Trim();
-        return trimmed.Length == 0 || trimmed[^1] is '.' or '!' or '?' ? trimmed : trimmed + ".";
-    }
+    private static string EndSentence(string text) => Sentence.Of(text);
 }
 
 /// <summary>The sections of a rule's README (<c>## What it does</c> …) and a plain-text rendering of their markdown.</summary>

@@ -135,7 +135,7 @@ public class FixCommandTests
         var safe = Fix(tree);
         safe.Code.ShouldBe(0);
         safe.Out.ShouldStartWith("Nothing to fix.");
-        safe.Out.ShouldContain("1 finding needs a manual change");
+        safe.Out.ShouldContain("1 finding needs a manual change (1 of them has a fix that --unsafe-fixes applies)");
         File.ReadAllText(torrc).ShouldBe("ControlPort 9051\n");
 
         Fix(tree, "--unsafe-fixes").Code.ShouldBe(0);
