@@ -72,42 +72,39 @@ public static class CliApp
         var ignore = new Option<string[]>("--ignore") { Description = "Skip these rule IDs, names or prefixes (comma-separated)." };
         var config = new Option<string?>("--config") { Description = $"Read settings from this file (default: {ConfigLoader.DefaultName} in the current folder, when present)." };
 
+        // What check and fix both take: the paths and which rules and settings apply.
+        void AddSelection(Command command)
+        {
+            command.Arguments.Add(paths);
+            command.Options.Add(select);
+            command.Options.Add(ignore);
+            command.Options.Add(config);
+        }
+
+        Selection ReadSelection(ParseResult result) =>
+            new(result.GetValue(paths) ?? [], SplitList(result.GetValue(select)), SplitList(result.GetValue(ignore)), result.GetValue(config));
+
         var check = new Command("check", "Lint files and folders.");
-        check.Arguments.Add(paths);
+        AddSelection(check);
         check.Options.Add(format);
         check.Options.Add(output);
         check.Options.Add(failOn);
-        check.Options.Add(select);
-        check.Options.Add(ignore);
-        check.Options.Add(config);
         check.Options.Add(includeSuppressed);
         check.Options.Add(category);
         check.SetAction(result => Check(env,
-            result.GetValue(paths) ?? [],
+            ReadSelection(result),
             new ReportOptions(result.GetValue(format)!, result.GetValue(includeSuppressed), result.GetValue(category)!),
             result.GetValue(output),
-            result.GetResult(failOn) is { Implicit: false } ? result.GetValue(failOn)! : null,
-            SplitList(result.GetValue(select)),
-            SplitList(result.GetValue(ignore)),
-            result.GetValue(config)));
+            result.GetResult(failOn) is { Implicit: false } ? result.GetValue(failOn)! : null));
         root.Subcommands.Add(check);
 
         var unsafeFixes = new Option<bool>("--unsafe-fixes") { Description = "Also apply fixes that may change behaviour." };
         var diff = new Option<bool>("--diff") { Description = "Print a unified diff of the fixes and write nothing (exit 1 when something would change)." };
         var fix = new Command("fix", "Apply safe fixes in place.");
-        fix.Arguments.Add(paths);
+        AddSelection(fix);
         fix.Options.Add(unsafeFixes);
         fix.Options.Add(diff);
-        fix.Options.Add(select);
-        fix.Options.Add(ignore);
-        fix.Options.Add(config);
-        fix.SetAction(result => Fix(env,
-            result.GetValue(paths) ?? [],
-            result.GetValue(unsafeFixes),
-            result.GetValue(diff),
-            SplitList(result.GetValue(select)),
-            SplitList(result.GetValue(ignore)),
-            result.GetValue(config)));
+        fix.SetAction(result => Fix(env, ReadSelection(result), result.GetValue(unsafeFixes), result.GetValue(diff)));
         root.Subcommands.Add(fix);
 
         var rules = new Command("rules", "List every rule.");
@@ -127,9 +124,12 @@ public static class CliApp
 
     public static AnalyzerDriver CreateDriver() => new(RuleCatalog.CreateAll());
 
+    /// <summary>The paths to analyse, the rule patterns chosen on the command line, and the configuration file asked for.</summary>
+    private sealed record Selection(string[] Paths, List<string> Select, List<string> Ignore, string? ConfigPath);
+
     private sealed record ReportOptions(string Format, bool IncludeSuppressed, string Category);
 
-    private static int Check(CliEnvironment env, string[] paths, ReportOptions report, string? output, string? failOn, List<string> select, List<string> ignore, string? configPath)
+    private static int Check(CliEnvironment env, Selection selection, ReportOptions report, string? output, string? failOn)
     {
         var format = report.Format;
         if (string.IsNullOrWhiteSpace(report.Category) || report.Category.Any(char.IsWhiteSpace))
@@ -138,12 +138,12 @@ public static class CliApp
             return ExitError;
         }
 
-        if (Prepare(env, "check", paths, select, ignore, configPath) is not var (driver, settings))
+        if (Prepare(env, "check", selection) is not var (driver, options))
         {
             return ExitError;
         }
 
-        var result = driver.Run(new AnalysisOptions(paths, env.CurrentDirectory, select, ignore, settings));
+        var result = driver.Run(options);
         var toFile = output is not null;
         var rich = env.Terminal && !toFile && format == "text";
         var text = format switch
@@ -188,7 +188,7 @@ public static class CliApp
         {
             LanguageExtensions.TryParseLevel(failOn, out threshold);
         }
-        else if (settings?.FailOn is { } configured)
+        else if (options.Config?.FailOn is { } configured)
         {
             threshold = configured;
         }
@@ -196,14 +196,14 @@ public static class CliApp
         return threshold != DiagnosticLevel.None && result.Findings.Any(f => f.Level >= threshold) ? ExitFindings : ExitClean;
     }
 
-    private static int Fix(CliEnvironment env, string[] paths, bool unsafeFixes, bool diffOnly, List<string> select, List<string> ignore, string? configPath)
+    private static int Fix(CliEnvironment env, Selection selection, bool unsafeFixes, bool diffOnly)
     {
-        if (Prepare(env, "fix", paths, select, ignore, configPath) is not var (driver, settings))
+        if (Prepare(env, "fix", selection) is not var (driver, options))
         {
             return ExitError;
         }
 
-        var outcome = Fixer.Run(driver, new AnalysisOptions(paths, env.CurrentDirectory, select, ignore, settings), unsafeFixes);
+        var outcome = Fixer.Run(driver, options, unsafeFixes);
         foreach (var error in outcome.Errors)
         {
             env.Error.WriteLine($"configlint: error: {error}");
@@ -276,9 +276,10 @@ public static class CliApp
         return failed ? ExitError : ExitClean;
     }
 
-    /// <summary>What check and fix share: the paths look like paths, the configuration loads, every pattern names a rule.</summary>
-    private static (AnalyzerDriver Driver, ConfigLintConfig? Settings)? Prepare(CliEnvironment env, string command, string[] paths, List<string> select, List<string> ignore, string? configPath)
+    /// <summary>What check and fix share: the paths look like paths, the configuration loads, every pattern names a rule; then the analysis options.</summary>
+    private static (AnalyzerDriver Driver, AnalysisOptions Options)? Prepare(CliEnvironment env, string command, Selection selection)
     {
+        var (paths, select, ignore, configPath) = selection;
         foreach (var path in paths)
         {
             if (path.StartsWith('-') && !File.Exists(Path.Combine(env.CurrentDirectory, path)) && !Directory.Exists(Path.Combine(env.CurrentDirectory, path)))
@@ -320,7 +321,7 @@ public static class CliApp
             }
         }
 
-        return (driver, settings);
+        return (driver, new AnalysisOptions(paths, env.CurrentDirectory, select, ignore, settings));
     }
 
     private static int ListRules(CliEnvironment env)

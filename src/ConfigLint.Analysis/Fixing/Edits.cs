@@ -79,12 +79,19 @@ public static class Edits
     /// Inserts whole lines after the line holding the end of <paramref name="span"/> (after its line break; one is
     /// added at the end of a file without a final line break), indented like the line <paramref name="span"/> starts on.
     /// </summary>
-    public static TextEdit InsertLinesAfter(SyntaxTree tree, TextSpan span, params string[] lines)
+    public static TextEdit InsertLinesAfter(SyntaxTree tree, TextSpan span, params string[] lines) =>
+        InsertIndentedLinesAfter(tree, span, IndentationAt(tree.Text, span.Start), lines);
+
+    /// <summary>
+    /// Inserts whole lines, each after <paramref name="indent"/>, after the line holding the end of
+    /// <paramref name="span"/>. A span that ends with its own line break (a YAML block scalar) ends on the line before.
+    /// </summary>
+    public static TextEdit InsertIndentedLinesAfter(SyntaxTree tree, TextSpan span, string indent, string[] lines)
     {
         var text = tree.Text;
         var nl = NewLine(text);
-        var indent = IndentationAt(text, span.Start);
-        var last = text.Lines.GetLineFromPosition(span.End);
+        var end = span.End > span.Start && text[span.End - 1] == '\n' ? span.End - 1 : span.End;
+        var last = text.Lines.GetLineFromPosition(end);
         var sb = new StringBuilder();
         if (last.EndIncludingLineBreak == last.End)
         {

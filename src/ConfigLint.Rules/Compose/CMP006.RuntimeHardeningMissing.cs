@@ -94,25 +94,17 @@ public sealed class RuntimeHardeningMissing : IRule
                 return null;
             }
 
-            edit = InsertLine(tree, LineEndAfter(text, list.Items[^1].Span), $"{itemIndent}- no-new-privileges:true");
+            edit = Edits.InsertIndentedLinesAfter(tree, list.Items[^1].Span, itemIndent, ["- no-new-privileges:true"]);
         }
         else
         {
-            edit = InsertLine(tree, LineEndAfter(text, mapping.Pairs[^1].Value.Span), $"{keyIndent}security_opt:", $"{keyIndent}  - no-new-privileges:true");
+            edit = Edits.InsertIndentedLinesAfter(tree, mapping.Pairs[^1].Value.Span, keyIndent, ["security_opt:", "  - no-new-privileges:true"]);
         }
 
         var words = service.Command.Concat(service.Entrypoint).Select(c => c.Value).Append(service.Image?.Value ?? string.Empty);
         var setuid = words.Any(w => w.Contains("squid", StringComparison.OrdinalIgnoreCase) || w.Contains("gosu", StringComparison.Ordinal)
             || w.Contains("su-exec", StringComparison.Ordinal) || w.Contains("sudo", StringComparison.Ordinal));
         return new Fix("add 'security_opt: [\"no-new-privileges:true\"]'", setuid ? FixApplicability.Unsafe : FixApplicability.Safe, [edit]);
-    }
-
-    /// <summary>Whole lines at a line start (after a line break added when the file ends without one).</summary>
-    private static TextEdit InsertLine(SyntaxTree tree, int position, params string[] lines)
-    {
-        var nl = Edits.NewLine(tree.Text);
-        var atUnterminatedEnd = position == tree.Text.Length && position > 0 && tree.Text[position - 1] != '\n';
-        return Edits.Replace(tree, new TextSpan(position, 0), (atUnterminatedEnd ? nl : string.Empty) + string.Concat(lines.Select(l => l + nl)));
     }
 
     /// <summary>The blanks before a position when only blanks precede it on its line (a block-style key or item), else null.</summary>
@@ -126,12 +118,5 @@ public sealed class RuntimeHardeningMissing : IRule
         var line = text.Lines.GetLineFromPosition(position);
         var before = text.ToString(TextSpan.FromBounds(line.Start, position));
         return before.All(c => c == ' ') ? before : null;
-    }
-
-    /// <summary>Where the line holding the end of a node ends (after its line break); a node that ends with a line break ends on the line before.</summary>
-    private static int LineEndAfter(SourceText text, TextSpan span)
-    {
-        var end = span.End > span.Start && text[span.End - 1] == '\n' ? span.End - 1 : span.End;
-        return text.Lines.GetLineFromPosition(end).EndIncludingLineBreak;
     }
 }

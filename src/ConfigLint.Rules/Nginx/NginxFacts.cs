@@ -195,7 +195,7 @@ internal static class NginxFixes
         var indent = firstChild is not null && text.Lines.GetLineFromPosition(firstChild.Span.Start).LineNumber > openLine.LineNumber
             ? Edits.IndentationAt(text, firstChild.Span.Start)
             : Edits.IndentationAt(text, directive.Span.Start) + (Edits.IndentationAt(text, directive.Span.Start).Contains('\t') ? "\t" : "    ");
-        return Edits.Replace(blockTree, new TextSpan(openLine.EndIncludingLineBreak, 0), indent + statement + Edits.NewLine(text));
+        return Edits.InsertIndentedLinesAfter(blockTree, open.Span, indent, [statement]);
     }
 
     /// <summary>Adds a statement right after another one in the same block: on the next line, or on the same line when the block closes there.</summary>

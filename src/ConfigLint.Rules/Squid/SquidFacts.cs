@@ -140,5 +140,5 @@ internal static class SquidFixes
 
     /// <summary>Sets a one-value directive: rewrites its last line, or appends one.</summary>
     public static TextEdit Set(SquidConfig config, SquidLine? line, string name, string value) =>
-        (line is null ? null : SetValue(line, value)) ?? (line is null ? Append(config, $"{name} {value}") : After(line, $"{name} {value}"));
+        line is null ? Append(config, $"{name} {value}") : SetValue(line, value) ?? After(line, $"{name} {value}");
 }

@@ -192,12 +192,6 @@ public partial class NginxOracleTests(ITestOutputHelper output)
     public void Fixed_nginx_files_still_pass_nginx_t()
     {
         var work = Path.Combine(Path.GetTempPath(), "configlint-nginx-fix-oracle");
-        foreach (var unsafeFixes in new[] { false, true })
-        {
-            var report = FixOracle.Run(FixOracle.Inputs(Language.Nginx, "nginx"), f => NginxAccepts(f, work, out _, out _), unsafeFixes);
-            output.WriteLine($"unsafe={unsafeFixes}: nginx accepts {report.Accepted} files, fix changed {report.Fixed}, broken {report.Broken.Count}");
-            report.Broken.ShouldBeEmpty();
-            report.Fixed.ShouldBeGreaterThan(0);
-        }
+        FixOracle.AssertDaemonAcceptsFixedFiles(Language.Nginx, "nginx", "nginx", f => NginxAccepts(f, work, out _, out _), output);
     }
 }

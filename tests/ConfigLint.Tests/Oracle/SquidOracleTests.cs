@@ -106,14 +106,6 @@ public class SquidOracleTests(ITestOutputHelper output)
 
     /// <summary><c>configlint fix</c> never turns a squid.conf squid accepts into one it rejects (fixtures, examples, corpus).</summary>
     [OracleFact("squid", needsCorpus: false)]
-    public void Fixed_squid_confs_still_pass_squid_parse()
-    {
-        foreach (var unsafeFixes in new[] { false, true })
-        {
-            var report = FixOracle.Run(FixOracle.Inputs(ConfigLint.Syntax.Language.Squid, "squid"), f => SquidAccepts(f, out _), unsafeFixes);
-            output.WriteLine($"unsafe={unsafeFixes}: squid accepts {report.Accepted} files, fix changed {report.Fixed}, broken {report.Broken.Count}");
-            report.Broken.ShouldBeEmpty();
-            report.Fixed.ShouldBeGreaterThan(0);
-        }
-    }
+    public void Fixed_squid_confs_still_pass_squid_parse() =>
+        FixOracle.AssertDaemonAcceptsFixedFiles(ConfigLint.Syntax.Language.Squid, "squid", "squid", f => SquidAccepts(f, out _), output);
 }

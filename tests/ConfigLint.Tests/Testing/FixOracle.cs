@@ -1,5 +1,7 @@
 using ConfigLint.Analysis.Engine;
 using ConfigLint.Syntax;
+using Shouldly;
+using Xunit.Abstractions;
 
 namespace ConfigLint.Tests.Testing;
 
@@ -12,7 +14,7 @@ public static class FixOracle
     public sealed record Report(int Accepted, int Fixed, List<string> Broken);
 
     /// <summary>Rule fixtures and examples of a language, and the corpus folder's files when the corpus is there.</summary>
-    public static IEnumerable<string> Inputs(Language language, string? corpusFolder)
+    private static IEnumerable<string> Inputs(Language language, string? corpusFolder)
     {
         var local = Directory.EnumerateFiles(Repo.Rules, "*", SearchOption.AllDirectories)
             .Where(f => Path.GetFileName(f).StartsWith("bad", StringComparison.Ordinal) || Path.GetFileName(Path.GetDirectoryName(f)!).StartsWith("bad", StringComparison.Ordinal))
@@ -38,7 +40,22 @@ public static class FixOracle
             : null;
     }
 
-    public static Report Run(IEnumerable<string> files, Func<string, bool> accepts, bool unsafeFixes)
+    /// <summary>
+    /// Fixes every input of the language the daemon accepts, with safe fixes and then with unsafe ones too, and
+    /// asserts that the daemon accepts every result and that fixes changed something.
+    /// </summary>
+    public static void AssertDaemonAcceptsFixedFiles(Language language, string corpusFolder, string daemon, Func<string, bool> accepts, ITestOutputHelper output)
+    {
+        foreach (var unsafeFixes in new[] { false, true })
+        {
+            var report = Run(Inputs(language, corpusFolder), accepts, unsafeFixes);
+            output.WriteLine($"unsafe={unsafeFixes}: {daemon} accepts {report.Accepted} files, fix changed {report.Fixed}, broken {report.Broken.Count}");
+            report.Broken.ShouldBeEmpty();
+            report.Fixed.ShouldBeGreaterThan(0);
+        }
+    }
+
+    private static Report Run(IEnumerable<string> files, Func<string, bool> accepts, bool unsafeFixes)
     {
         var report = new Report(0, 0, []);
         var accepted = 0;
