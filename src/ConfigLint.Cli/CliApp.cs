@@ -4,6 +4,7 @@ using ConfigLint.Analysis;
 using ConfigLint.Analysis.Configuration;
 using ConfigLint.Analysis.Engine;
 using ConfigLint.Analysis.Fixing;
+using ConfigLint.Analysis.IO;
 using ConfigLint.Cli.Reporting;
 using ConfigLint.Rules;
 using ConfigLint.Syntax;
@@ -160,7 +161,7 @@ public static class CliApp
             var target = Path.GetFullPath(Path.Combine(env.CurrentDirectory, output!));
             try
             {
-                AtomicFile.Write(target, text);
+                AtomicFile.Write(target, new UTF8Encoding(false).GetBytes(text));
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
@@ -173,6 +174,7 @@ public static class CliApp
             env.Out.Write(text);
         }
 
+        WriteNotes(env, result.Notes);
         foreach (var error in result.Errors)
         {
             env.Error.WriteLine($"configlint: error: {error}");
@@ -204,6 +206,7 @@ public static class CliApp
         }
 
         var outcome = Fixer.Run(driver, options, unsafeFixes);
+        WriteNotes(env, outcome.Final.Notes);
         foreach (var error in outcome.Errors)
         {
             env.Error.WriteLine($"configlint: error: {error}");
@@ -293,7 +296,7 @@ public static class CliApp
         var configFile = configPath is null ? ConfigLoader.Find(env.CurrentDirectory) : Path.GetFullPath(Path.Combine(env.CurrentDirectory, configPath));
         if (configFile is not null)
         {
-            if (!File.Exists(configFile))
+            if (SafeFile.KindOf(configFile, follow: false) == FileKind.Missing)
             {
                 env.Error.WriteLine($"configlint: error: configuration file '{configPath}' does not exist.");
                 return null;
@@ -301,7 +304,9 @@ public static class CliApp
 
             try
             {
-                settings = ConfigLoader.Load(configFile, Path.GetRelativePath(env.CurrentDirectory, configFile).Replace('\\', '/'));
+                // The configuration found in the current folder is part of the repository, so it is confined like
+                // every other input; one named with --config is the user's choice.
+                settings = ConfigLoader.Load(configFile, Path.GetRelativePath(env.CurrentDirectory, configFile).Replace('\\', '/'), configPath is null ? env.CurrentDirectory : null);
             }
             catch (ConfigException ex)
             {
@@ -322,6 +327,15 @@ public static class CliApp
         }
 
         return (driver, new AnalysisOptions(paths, env.CurrentDirectory, select, ignore, settings));
+    }
+
+    /// <summary>Files that were left out, and why (on standard error: they are not findings and do not change the exit code).</summary>
+    private static void WriteNotes(CliEnvironment env, IEnumerable<string> notes)
+    {
+        foreach (var note in notes)
+        {
+            env.Error.WriteLine($"configlint: note: {note}");
+        }
     }
 
     private static int ListRules(CliEnvironment env)
@@ -349,60 +363,5 @@ public static class CliApp
         var docs = RuleCatalog.ReadDocs(descriptor.DocsFolder);
         env.Out.Write(docs ?? $"# {descriptor.Name} ({descriptor.Id})\n\n{descriptor.Title}\n");
         return ExitClean;
-    }
-}
-
-/// <summary>Writes a file atomically: a temporary file in the same folder, then a rename.</summary>
-public static class AtomicFile
-{
-    /// <summary>
-    /// Replaces a file's bytes, atomically, only if it still holds <paramref name="expected"/> (it was not changed
-    /// since it was read). A symlink is followed to the file it names, which is replaced; the file's permissions are kept.
-    /// </summary>
-    public static void Replace(string path, byte[] expected, byte[] content)
-    {
-        var target = File.ResolveLinkTarget(path, returnFinalTarget: true)?.FullName ?? path;
-        if (!File.ReadAllBytes(target).AsSpan().SequenceEqual(expected))
-        {
-            throw new IOException("the file changed while ConfigLint was fixing it; run 'configlint fix' again");
-        }
-
-        var dir = Path.GetDirectoryName(target)!;
-        var temp = Path.Combine(dir, $".{Path.GetFileName(target)}.{Environment.ProcessId}.configlint-tmp");
-        try
-        {
-            File.WriteAllBytes(temp, content);
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(temp, File.GetUnixFileMode(target));
-            }
-
-            File.Move(temp, target, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-            {
-                File.Delete(temp);
-            }
-        }
-    }
-
-    public static void Write(string path, string content)
-    {
-        var dir = Path.GetDirectoryName(path)!;
-        var temp = Path.Combine(dir, $".{Path.GetFileName(path)}.{Environment.ProcessId}.tmp");
-        try
-        {
-            File.WriteAllText(temp, content, new UTF8Encoding(false));
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-            {
-                File.Delete(temp);
-            }
-        }
     }
 }

@@ -1,4 +1,8 @@
+using ConfigLint.Analysis.IO;
 using ConfigLint.Cli;
+
+// SIGINT/SIGTERM while 'fix' or '--output' has a temporary file on disk: remove it, then end as the signal asks.
+TemporaryFiles.CleanUpOnSignals();
 
 var terminal = !Console.IsOutputRedirected;
 var color = terminal && Environment.GetEnvironmentVariable("NO_COLOR") is null && Environment.GetEnvironmentVariable("TERM") != "dumb";

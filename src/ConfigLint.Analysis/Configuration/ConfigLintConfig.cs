@@ -1,5 +1,8 @@
 using System.Collections.Immutable;
 using System.Text.RegularExpressions;
+using ConfigLint.Analysis.Engine;
+using ConfigLint.Analysis.IO;
+using ConfigLint.Semantics;
 using ConfigLint.Syntax;
 using ConfigLint.Syntax.Compose;
 using Microsoft.CodeAnalysis.Text;
@@ -84,19 +87,40 @@ public static class ConfigLoader
 
     /// <summary>Finds <c>.configlint.yaml</c> (or <c>.yml</c>) in a folder; null when there is none.</summary>
     public static string? Find(string directory) =>
-        new[] { DefaultName, ".configlint.yml" }.Select(n => Path.Combine(directory, n)).FirstOrDefault(File.Exists);
+        new[] { DefaultName, ".configlint.yml" }.Select(n => Path.Combine(directory, n)).FirstOrDefault(p => SafeFile.KindOf(p, follow: false) != FileKind.Missing);
 
-    public static ConfigLintConfig Load(string path, string displayPath)
+    /// <summary>A configuration file is small.</summary>
+    public const long MaxBytes = 1024 * 1024;
+
+    /// <summary>
+    /// Reads and checks a configuration file. With <paramref name="confineTo"/> (the file was found, not named), it is
+    /// repository content like any other input: it must be a regular file whose real path lies inside that folder.
+    /// </summary>
+    public static ConfigLintConfig Load(string path, string displayPath, string? confineTo = null)
     {
-        string text;
-        try
+        if (confineTo is not null)
         {
-            text = File.ReadAllText(path);
+            var real = FileSystemWorkspace.RealPath(Path.GetFullPath(path));
+            var realRoot = FileSystemWorkspace.RealPath(Path.GetFullPath(confineTo)) ?? confineTo;
+            if (real is null || !PathContainment.IsAtOrBelow(real, realRoot))
+            {
+                throw new ConfigException($"cannot read '{displayPath}': it is a symlink that {(real is null ? "dangles or loops" : $"leads outside the current folder (to '{real}')")}; ConfigLint does not follow it");
+            }
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+
+        var read = SafeFile.ReadRegular(path, MaxBytes);
+        if (read.Bytes is not { } bytes)
         {
-            throw new ConfigException($"cannot read '{displayPath}': {ex.Message}");
+            throw new ConfigException($"cannot read '{displayPath}': {(read.Failure == ReadFailure.TooLarge ? $"it is larger than {MaxBytes / 1024} KB, too large for a configuration file" : read.Problem)}");
         }
+
+        var loaded = SourceLoader.Decode(bytes);
+        if (!loaded.Ok)
+        {
+            throw new ConfigException($"cannot read '{displayPath}': {loaded.Problem}");
+        }
+
+        var text = loaded.Text!.ToString();
 
         var tree = YamlParser.Parse(displayPath, SourceText.From(text));
         string Where(TextSpan span)

@@ -31,6 +31,9 @@ public sealed record AnalysisResult(ImmutableArray<Finding> Findings, ImmutableA
     /// <summary>Findings a suppression comment hid, each with its <see cref="Finding.Suppression"/>, in the same order as <see cref="Findings"/>.</summary>
     public ImmutableArray<Finding> Suppressed { get; init; } = [];
 
+    /// <summary>Files left out, each with the reason (a symlink leaving the root, a FIFO, a folder too deep, …): said, not an error.</summary>
+    public ImmutableArray<string> Notes { get; init; } = [];
+
     /// <summary>The rules that ran (built-in diagnostics included), by ID.</summary>
     public ImmutableArray<RuleDescriptor> Rules { get; init; } = [];
 
@@ -61,10 +64,11 @@ public sealed class AnalyzerDriver
             .Select(p => Path.GetFullPath(Path.Combine(options.CurrentDirectory, p))).ToList();
         var root = CommonRoot(fullPaths);
         var workspace = new FileSystemWorkspace(root, options.CurrentDirectory, options.Overlay);
-        var discovered = FileDiscovery.Discover(fullPaths, workspace, errors, options.Config);
-        foreach (var explicitFile in fullPaths.Where(File.Exists))
+        var discovery = FileDiscovery.Discover(fullPaths, workspace, errors, options.Config);
+        var discovered = discovery.Files;
+        foreach (var explicitFile in fullPaths.Where(p => IO.SafeFile.KindOf(p, follow: true) == IO.FileKind.Regular))
         {
-            if (!discovered.Any(d => d.FullPath == explicitFile))
+            if (!discovery.NotedPaths.Contains(explicitFile) && !discovered.Any(d => d.FullPath == explicitFile))
             {
                 errors.Add($"'{workspace.DisplayPath(explicitFile)}' is not a torrc, squid.conf, nginx conf, Dockerfile or compose file ConfigLint recognises.");
             }
@@ -112,6 +116,7 @@ public sealed class AnalyzerDriver
         visible = ApplySuppressions(deployment.Trees, visible, options, suppressed);
         return new AnalysisResult(Ordered(ApplySeverity(visible, options.Config)), [.. errors.Distinct()], deployment.Trees, deployment)
         {
+            Notes = [.. discovery.Notes],
             Suppressed = Ordered(ApplySeverity(suppressed, options.Config)),
             Rules = [.. Descriptors.Where(d => IsSelected(d, options)).OrderBy(d => d.Id, StringComparer.Ordinal)],
             Workspace = workspace,

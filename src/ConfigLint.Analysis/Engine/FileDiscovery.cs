@@ -1,4 +1,5 @@
 using ConfigLint.Analysis.Configuration;
+using ConfigLint.Analysis.IO;
 using ConfigLint.Syntax;
 
 namespace ConfigLint.Analysis.Engine;
@@ -6,53 +7,144 @@ namespace ConfigLint.Analysis.Engine;
 /// <summary>A file to analyse and the language it was classified as.</summary>
 public sealed record DiscoveredFile(string FullPath, Language Language);
 
+/// <summary>What discovery found: the files to analyse, and a note for each file it had to leave out, saying why.</summary>
+public sealed record DiscoveryResult(List<DiscoveredFile> Files, List<string> Notes, HashSet<string> NotedPaths);
+
 /// <summary>
 /// Walks the paths given: files by name, then by content; folders recursively in ordinal order, skipping
-/// VCS and dependency folders. Never follows a symlink out of the root, never visits a folder twice.
+/// VCS and dependency folders. Never follows a symlink out of the root, never visits a folder twice, never opens
+/// anything but a regular file (a FIFO would block, a device never ends). Every file that would have been linted but
+/// is left out — a symlink leaving the root, a dangling symlink or a loop, a FIFO, a device, a folder too deep —
+/// gets a note that says so, and the run goes on with the rest.
 /// </summary>
 public static class FileDiscovery
 {
+    /// <summary>How deep folder mode descends below a named folder.</summary>
+    public const int MaxDepth = 64;
+
+    /// <summary>A repository can carry thousands of planted symlinks: the notes stop after this many.</summary>
+    public const int MaxNotes = 50;
+
     private static readonly HashSet<string> SkippedFolders = new(StringComparer.Ordinal) { ".git", ".hg", ".svn", "node_modules" };
 
-    public static List<DiscoveredFile> Discover(IEnumerable<string> fullPaths, FileSystemWorkspace workspace, List<string> errors, ConfigLintConfig? config = null)
+    public static DiscoveryResult Discover(IEnumerable<string> fullPaths, FileSystemWorkspace workspace, List<string> errors, ConfigLintConfig? config = null)
     {
         config ??= ConfigLintConfig.Empty;
         var result = new List<DiscoveredFile>();
+        var notes = new List<string>();
+        var noted = new HashSet<string>(StringComparer.Ordinal);
         var seenFiles = new HashSet<string>(StringComparer.Ordinal);
         var seenDirs = new HashSet<string>(StringComparer.Ordinal);
         foreach (var path in fullPaths)
         {
-            if (File.Exists(path))
+            switch (SafeFile.KindOf(path, follow: true))
             {
-                // A file named explicitly is linted even when its name says nothing: sniff, else by name.
-                AddFile(path, explicitly: true);
-            }
-            else if (Directory.Exists(path))
-            {
-                Walk(path, 0);
-            }
-            else
-            {
-                errors.Add($"'{workspace.DisplayPath(path)}' does not exist.");
+                case FileKind.Directory:
+                    Walk(path, 0);
+                    break;
+                case FileKind.Missing when SafeFile.KindOf(path, follow: false) == FileKind.Missing:
+                    errors.Add($"'{workspace.DisplayPath(path)}' does not exist.");
+                    break;
+                default:
+                    // A file named explicitly is linted even when its name says nothing: sniff, else by name.
+                    AddFile(path, explicitly: true);
+                    break;
             }
         }
 
-        return result;
+        return new DiscoveryResult(result, notes, noted);
+
+        void Note(string path, string why)
+        {
+            if (noted.Add(path))
+            {
+                if (notes.Count < MaxNotes)
+                {
+                    notes.Add($"'{workspace.DisplayPath(path)}' {why}.");
+                }
+                else if (notes.Count == MaxNotes)
+                {
+                    notes.Add("further files were left out for the same kinds of reasons; they are not listed.");
+                }
+            }
+        }
+
+        void NoteIf(bool telling, string path, string why)
+        {
+            if (telling)
+            {
+                Note(path, why);
+            }
+            else
+            {
+                noted.Add(path);
+            }
+        }
+
+        bool Wanted(string file) =>
+            !config.IsExcluded(file) && (config.LanguageOf(file) is not null || LanguageDetector.ByName(file) is not null || LanguageDetector.ShouldSniff(file));
+
+        // Worth a note when left out: named or configured as a file ConfigLint lints (a name that would only have
+        // been sniffed, such as any '*.yml', is left out quietly unless it was named).
+        bool Telling(string file, bool explicitly) =>
+            explicitly || config.LanguageOf(file) is not null || LanguageDetector.ByName(file) is not null;
 
         void Walk(string dir, int depth)
         {
             var real = workspace.RealPathOf(dir) ?? dir;
-            if (depth > 64 || !seenDirs.Add(real) || !workspace.IsInsideRoot(dir) || (depth > 0 && config.IsExcluded(dir)))
+            if (depth > 0 && config.IsExcluded(dir))
             {
                 return;
             }
 
-            foreach (var file in workspace.EnumerateFiles(dir))
+            if (!workspace.IsInsideRoot(dir))
             {
-                AddFile(file, explicitly: false);
+                Note(dir, $"is a symlink to '{real}', outside the linted folder; ConfigLint does not follow it");
+                return;
             }
 
-            foreach (var sub in workspace.EnumerateDirectories(dir))
+            if (!seenDirs.Add(real))
+            {
+                return;
+            }
+
+            if (depth > MaxDepth)
+            {
+                Note(dir, $"is more than {MaxDepth} folders below the folder named; ConfigLint does not look inside it");
+                return;
+            }
+
+            var subfolders = new List<string>();
+            var entries = workspace.EnumerateEntries(dir, out var listError);
+            foreach (var entry in entries)
+            {
+                var kind = SafeFile.KindOf(entry, follow: false);
+                if (kind == FileKind.Symlink)
+                {
+                    kind = SafeFile.KindOf(entry, follow: true);
+                    if (kind == FileKind.Directory)
+                    {
+                        subfolders.Add(entry);
+                        continue;
+                    }
+                }
+
+                if (kind == FileKind.Directory)
+                {
+                    subfolders.Add(entry);
+                }
+                else if (Wanted(entry))
+                {
+                    AddFile(entry, explicitly: false);
+                }
+            }
+
+            if (listError is not null)
+            {
+                Note(dir, $"cannot be listed ({listError}); its files are not linted");
+            }
+
+            foreach (var sub in subfolders)
             {
                 if (!SkippedFolders.Contains(Path.GetFileName(sub)))
                 {
@@ -63,8 +155,36 @@ public static class FileDiscovery
 
         void AddFile(string file, bool explicitly)
         {
+            if (!explicitly && config.IsExcluded(file))
+            {
+                return;
+            }
+
+            // Say why a file is left out: the name is a symlink that dangles, loops or leaves the root, or the object is not a regular file.
+            var telling = Telling(file, explicitly);
+            switch (SafeFile.KindOf(file, follow: true))
+            {
+                case FileKind.Missing:
+                    NoteIf(telling, file, $"is a symlink to '{LinkText(file)}', which does not exist; it is not linted");
+                    return;
+                case FileKind.Symlink:
+                    NoteIf(telling, file, "is a symlink loop (it leads back to itself); it is not linted");
+                    return;
+                case FileKind.Regular:
+                    break;
+                case var other:
+                    NoteIf(telling, file, $"is {SafeFile.Describe(other)}, not a regular file; ConfigLint never reads those, so it is not linted");
+                    return;
+            }
+
+            if (!workspace.IsInsideRoot(file))
+            {
+                NoteIf(telling, file, $"is a symlink to '{workspace.RealPathOf(file) ?? LinkText(file)}', outside the linted folder; ConfigLint does not follow it");
+                return;
+            }
+
             var real = workspace.RealPathOf(file) ?? file;
-            if (!workspace.IsInsideRoot(file) || !seenFiles.Add(real) || (!explicitly && config.IsExcluded(file)))
+            if (!seenFiles.Add(real))
             {
                 return;
             }
@@ -94,23 +214,27 @@ public static class FileDiscovery
         }
     }
 
-    private static string? ReadHead(string file)
+    private static string LinkText(string path)
     {
         try
         {
-            using var stream = File.OpenRead(file);
-            var buffer = new byte[64 * 1024];
-            var n = stream.Read(buffer, 0, buffer.Length);
-            if (Array.IndexOf(buffer, (byte)0, 0, n) >= 0)
-            {
-                return null;
-            }
-
-            return System.Text.Encoding.UTF8.GetString(buffer, 0, n);
+            return new FileInfo(path).LinkTarget ?? path;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
+            return path;
+        }
+    }
+
+    /// <summary>The first 64 KB of a regular file (never blocks, never reads a device), or null.</summary>
+    private static string? ReadHead(string file)
+    {
+        var read = SafeFile.ReadRegular(file, 64 * 1024, prefixOnly: true);
+        if (read.Bytes is not { } bytes)
+        {
             return null;
         }
+
+        return Array.IndexOf(bytes, (byte)0) >= 0 ? null : System.Text.Encoding.UTF8.GetString(bytes);
     }
 }

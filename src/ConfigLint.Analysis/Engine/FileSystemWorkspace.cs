@@ -88,6 +88,21 @@ public sealed class FileSystemWorkspace : IWorkspace
         }
     }
 
+    /// <summary>Every name in a folder (files, folders, symlinks, FIFOs, …) in ordinal order, unfiltered: discovery decides and says why it leaves one out.</summary>
+    public IReadOnlyList<string> EnumerateEntries(string directory, out string? error)
+    {
+        error = null;
+        try
+        {
+            return Directory.EnumerateFileSystemEntries(directory).OrderBy(f => f, StringComparer.Ordinal).ToList();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            error = ex is UnauthorizedAccessException ? "permission denied" : ex.Message.TrimEnd('.');
+            return [];
+        }
+    }
+
     public IReadOnlyList<string> EnumerateDirectories(string directory)
     {
         try
@@ -148,6 +163,12 @@ public sealed class FileSystemWorkspace : IWorkspace
 
         var loaded = LoadSource(full);
         var display = DisplayPath(full);
+        if (loaded.NotRegular)
+        {
+            // A FIFO or a device is never read; an include that names one gets a located CL0004 from its binder.
+            return (null, loaded.Problem);
+        }
+
         if (loaded.Unreadable)
         {
             ReadErrors.Add($"cannot read '{display}': {loaded.Problem}.");

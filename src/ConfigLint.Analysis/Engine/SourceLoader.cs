@@ -6,13 +6,14 @@ using Microsoft.CodeAnalysis.Text;
 namespace ConfigLint.Analysis.Engine;
 
 /// <summary>The outcome of reading a file: its text, or why it cannot be analysed.</summary>
-public sealed record LoadedSource(SourceText? Text, string? Problem, int ProblemOffset, bool Unreadable, bool InvalidUtf8 = false)
+public sealed record LoadedSource(SourceText? Text, string? Problem, int ProblemOffset, bool Unreadable, bool InvalidUtf8 = false, bool NotRegular = false)
 {
     public bool Ok => Text is not null && Problem is null;
 }
 
 /// <summary>
-/// Reads configuration files as UTF-8. A binary file (a NUL byte) or invalid UTF-8 is reported at the
+/// Reads configuration files as UTF-8, through <see cref="IO.SafeFile"/> (regular files only, never blocking, at most
+/// <see cref="MaxBytes"/> bytes actually read). A binary file (a NUL byte) or invalid UTF-8 is reported at the
 /// offending position and not parsed; an unreadable file is a tool error. A UTF-8 BOM is kept as the
 /// first character so that printing the tree gives the file back byte for byte.
 /// </summary>
@@ -23,23 +24,14 @@ public static class SourceLoader
 
     public static LoadedSource Load(string fullPath)
     {
-        byte[] bytes;
-        try
+        var read = IO.SafeFile.ReadRegular(fullPath, MaxBytes);
+        return read.Failure switch
         {
-            var info = new FileInfo(fullPath);
-            if (info.Length > MaxBytes)
-            {
-                return new LoadedSource(SourceText.From(string.Empty), $"the file is {info.Length / (1024 * 1024)} MB, above ConfigLint's {MaxBytes / (1024 * 1024)} MB limit for configuration files; it is not analysed", 0, false);
-            }
-
-            bytes = File.ReadAllBytes(fullPath);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return new LoadedSource(null, Describe(ex), 0, true);
-        }
-
-        return Decode(bytes);
+            IO.ReadFailure.None => Decode(read.Bytes!),
+            IO.ReadFailure.TooLarge => new LoadedSource(SourceText.From(string.Empty), read.Problem, 0, false),
+            IO.ReadFailure.NotRegular => new LoadedSource(null, read.Problem, 0, false, NotRegular: true),
+            _ => new LoadedSource(null, read.Problem, 0, true),
+        };
     }
 
     public static LoadedSource Decode(byte[] bytes)
@@ -108,11 +100,4 @@ public static class SourceLoader
     }
 
     private static string DecodeLenient(ReadOnlySpan<byte> bytes) => new UTF8Encoding(false, false).GetString(bytes);
-
-    private static string Describe(Exception ex) => ex switch
-    {
-        UnauthorizedAccessException => "permission denied",
-        FileNotFoundException or DirectoryNotFoundException => "no such file",
-        _ => ex.Message.TrimEnd('.'),
-    };
 }
