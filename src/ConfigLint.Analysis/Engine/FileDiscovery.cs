@@ -162,6 +162,12 @@ public static class FileDiscovery
 
             // Say why a file is left out: the name is a symlink that dangles, loops or leaves the root, or the object is not a regular file.
             var telling = Telling(file, explicitly);
+            if (!workspace.IsInsideRoot(file))
+            {
+                NoteIf(telling, file, $"is a symlink to '{workspace.RealPathOf(file) ?? LinkText(file)}', outside the linted folder; ConfigLint does not follow it");
+                return;
+            }
+
             switch (SafeFile.KindOf(file, follow: true))
             {
                 case FileKind.Missing:
@@ -173,14 +179,9 @@ public static class FileDiscovery
                 case FileKind.Regular:
                     break;
                 case var other:
-                    NoteIf(telling, file, $"is {SafeFile.Describe(other)}, not a regular file; ConfigLint never reads those, so it is not linted");
+                    // FIFOs and devices are rare in a repository and never harmless: always said.
+                    Note(file, $"is {SafeFile.Describe(other)}, not a regular file; ConfigLint never reads those, so it is not linted");
                     return;
-            }
-
-            if (!workspace.IsInsideRoot(file))
-            {
-                NoteIf(telling, file, $"is a symlink to '{workspace.RealPathOf(file) ?? LinkText(file)}', outside the linted folder; ConfigLint does not follow it");
-                return;
             }
 
             var real = workspace.RealPathOf(file) ?? file;

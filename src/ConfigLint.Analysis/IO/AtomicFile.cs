@@ -16,7 +16,16 @@ public static class AtomicFile
     private const int MaxNameAttempts = 16;
 
     /// <summary>Called between writing the temporary file and the exchange: lets a test play the concurrent editor.</summary>
-    internal static Action<string>? BeforeExchange { get; set; }
+    internal static Action<string>? BeforeExchange { get; set; } = DelayFromEnvironment();
+
+    /// <summary>
+    /// Test hook for the signal tests, which run the real binary: <c>CONFIGLINT_TEST_WRITE_DELAY_MS</c> holds each
+    /// temporary file on disk that long before the exchange, so that a signal can be sent while one exists.
+    /// </summary>
+    private static Action<string>? DelayFromEnvironment() =>
+        int.TryParse(Environment.GetEnvironmentVariable("CONFIGLINT_TEST_WRITE_DELAY_MS"), out var ms) && ms > 0
+            ? _ => Thread.Sleep(Math.Min(ms, 60_000))
+            : null;
 
     /// <summary>
     /// Replaces a file's bytes atomically, only if it still holds <paramref name="expected"/>. A symlink is followed to
@@ -50,13 +59,14 @@ public static class AtomicFile
             var keep = false;
             try
             {
-                BeforeExchange?.Invoke(target);
-
                 // The file is still the one that was read and still holds what was read.
                 if (Stat.Of(target, follow: false) is not { Kind: FileKind.Regular } now || !now.SameObject(before) || !HoldsExactly(fd, expected))
                 {
                     throw Changed();
                 }
+
+                // A test's concurrent editor acts here, after the last check: only the check after the exchange can catch it.
+                BeforeExchange?.Invoke(target);
 
                 if (Posix.RenameAt2(Posix.AtFdCwd, temp, Posix.AtFdCwd, target, Posix.RenameExchange) == 0)
                 {
@@ -155,6 +165,8 @@ public static class AtomicFile
         var temp = CreateTemporary(target, content, followed);
         try
         {
+            BeforeExchange?.Invoke(target);
+
             // Rename only over a regular file (or nothing): a name that became something else meanwhile is left alone.
             if (Stat.Of(target, follow: false) is { Kind: not FileKind.Regular } other)
             {

@@ -2,6 +2,7 @@ using System.Text;
 using ConfigLint.Analysis;
 using ConfigLint.Analysis.Engine;
 using ConfigLint.Analysis.Fixing;
+using ConfigLint.Analysis.IO;
 using ConfigLint.Cli;
 using ConfigLint.Syntax;
 using ConfigLint.Tests.Testing;

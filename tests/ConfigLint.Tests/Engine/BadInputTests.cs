@@ -70,7 +70,9 @@ public class BadInputTests
         var dir = Path.Combine(t.Root, "torrc.d");
         Directory.CreateDirectory(dir);
         var loaded = SourceLoader.Load(dir);
-        loaded.Unreadable.ShouldBeTrue();
+        loaded.Ok.ShouldBeFalse();
+        loaded.NotRegular.ShouldBeTrue();
+        loaded.Problem.ShouldBe("it is a folder, not a regular file, so ConfigLint does not read it");
         loaded.Problem.ShouldNotBeNullOrEmpty();
         loaded.Problem.ShouldNotContain("   at ");
     }
