@@ -293,7 +293,8 @@ public static class CliApp
         }
 
         ConfigLintConfig? settings = null;
-        var configFile = configPath is null ? ConfigLoader.Find(env.CurrentDirectory) : Path.GetFullPath(Path.Combine(env.CurrentDirectory, configPath));
+        var fullPaths = (paths.Length == 0 ? ["."] : paths).Select(p => Path.GetFullPath(Path.Combine(env.CurrentDirectory, p))).ToList();
+        var configFile = configPath is null ? ConfigLoader.FindFor(fullPaths) : Path.GetFullPath(Path.Combine(env.CurrentDirectory, configPath));
         if (configFile is not null)
         {
             if (SafeFile.KindOf(configFile, follow: false) == FileKind.Missing)
@@ -306,7 +307,7 @@ public static class CliApp
             {
                 // The configuration found in the current folder is part of the repository, so it is confined like
                 // every other input; one named with --config is the user's choice.
-                settings = ConfigLoader.Load(configFile, Path.GetRelativePath(env.CurrentDirectory, configFile).Replace('\\', '/'), configPath is null ? env.CurrentDirectory : null);
+                settings = ConfigLoader.Load(configFile, Path.GetRelativePath(env.CurrentDirectory, configFile).Replace('\\', '/'), configPath is null ? Path.GetDirectoryName(configFile) : null);
             }
             catch (ConfigException ex)
             {

@@ -89,6 +89,38 @@ public static class ConfigLoader
     public static string? Find(string directory) =>
         new[] { DefaultName, ".configlint.yml" }.Select(n => Path.Combine(directory, n)).FirstOrDefault(p => SafeFile.KindOf(p, follow: false) != FileKind.Missing);
 
+    /// <summary>
+    /// The configuration that applies to these paths: the nearest <c>.configlint.yaml</c> upward from the folder
+    /// that holds them all (as ruff and hadolint look), not above the git work tree that holds them; null when none.
+    /// </summary>
+    public static string? FindFor(IReadOnlyList<string> fullPaths)
+    {
+        var dirs = fullPaths.Select(p => SafeFile.KindOf(p, follow: true) == FileKind.Directory ? p : Path.GetDirectoryName(p) ?? p).ToList();
+        var start = dirs[0];
+        foreach (var d in dirs.Skip(1))
+        {
+            while (!PathContainment.IsAtOrBelow(d, start))
+            {
+                start = Path.GetDirectoryName(start) ?? start;
+            }
+        }
+
+        for (var dir = start; dir is not null; dir = Path.GetDirectoryName(dir))
+        {
+            if (Find(dir) is { } found)
+            {
+                return found;
+            }
+
+            if (SafeFile.KindOf(Path.Combine(dir, ".git"), follow: false) != FileKind.Missing)
+            {
+                return null;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>A configuration file is small.</summary>
     public const long MaxBytes = 1024 * 1024;
 
@@ -104,7 +136,7 @@ public static class ConfigLoader
             var realRoot = FileSystemWorkspace.RealPath(Path.GetFullPath(confineTo)) ?? confineTo;
             if (real is null || !PathContainment.IsAtOrBelow(real, realRoot))
             {
-                throw new ConfigException($"cannot read '{displayPath}': it is a symlink that {(real is null ? "dangles or loops" : $"leads outside the current folder (to '{real}')")}; ConfigLint does not follow it");
+                throw new ConfigException($"cannot read '{displayPath}': it is a symlink that {(real is null ? "dangles or loops" : $"leads outside its folder (to '{real}')")}; ConfigLint does not follow it");
             }
         }
 

@@ -31,6 +31,9 @@ public sealed record AnalysisResult(ImmutableArray<Finding> Findings, ImmutableA
     /// <summary>Findings a suppression comment hid, each with its <see cref="Finding.Suppression"/>, in the same order as <see cref="Findings"/>.</summary>
     public ImmutableArray<Finding> Suppressed { get; init; } = [];
 
+    /// <summary>What was analysed (the projects) and what is reported (the paths named).</summary>
+    public ProjectScope? Scope { get; init; }
+
     /// <summary>Files left out, each with the reason (a symlink leaving the root, a FIFO, a folder too deep, …): said, not an error.</summary>
     public ImmutableArray<string> Notes { get; init; } = [];
 
@@ -62,16 +65,31 @@ public sealed class AnalyzerDriver
         var errors = new List<string>();
         var fullPaths = (options.Paths.Count == 0 ? ["."] : options.Paths)
             .Select(p => Path.GetFullPath(Path.Combine(options.CurrentDirectory, p))).ToList();
-        var root = CommonRoot(fullPaths);
+        var scope = ProjectScope.Of(fullPaths);
+        var root = CommonRoot([.. scope.Folders, .. fullPaths]);
         var workspace = new FileSystemWorkspace(root, options.CurrentDirectory, options.Overlay);
-        var discovery = FileDiscovery.Discover(fullPaths, workspace, errors, options.Config);
+        var discovery = FileDiscovery.Discover(scope, workspace, errors, options.Config);
         var discovered = discovery.Files;
-        foreach (var explicitFile in fullPaths.Where(p => IO.SafeFile.KindOf(p, follow: true) == IO.FileKind.Regular))
+        var discoveredPaths = discovered.Select(d => d.FullPath).ToHashSet(StringComparer.Ordinal);
+        var notes = discovery.Notes.Where(n => scope.Contains(n.Path)).Select(n => n.Text).ToList();
+
+        // A named file that is not a configuration file is skipped as a folder walk skips it; naming only such files is an error.
+        var unrecognised = scope.NamedFiles
+            .Where(p => IO.SafeFile.KindOf(p, follow: true) == IO.FileKind.Regular && !discovery.NotedPaths.Contains(p) && !discoveredPaths.Contains(p))
+            .ToList();
+        var what = "is not a torrc, squid.conf, nginx conf, Dockerfile or compose file ConfigLint recognises";
+        if (unrecognised.Count > 0 && unrecognised.Count == fullPaths.Count)
         {
-            if (!discovery.NotedPaths.Contains(explicitFile) && !discovered.Any(d => d.FullPath == explicitFile))
-            {
-                errors.Add($"'{workspace.DisplayPath(explicitFile)}' is not a torrc, squid.conf, nginx conf, Dockerfile or compose file ConfigLint recognises.");
-            }
+            errors.AddRange(unrecognised.Select(p => $"'{workspace.DisplayPath(p)}' {what}."));
+        }
+        else
+        {
+            notes.AddRange(unrecognised.Select(p => $"'{workspace.DisplayPath(p)}' {what}; it is skipped."));
+        }
+
+        if (notes.Count > FileDiscovery.MaxNotes)
+        {
+            notes = [.. notes.Take(FileDiscovery.MaxNotes), $"{notes.Count - FileDiscovery.MaxNotes} more files were left out for the same kinds of reasons; they are not listed."];
         }
 
         // Parse every discovered file (includes are parsed on demand by the binders).
@@ -114,9 +132,15 @@ public sealed class AnalyzerDriver
         var suppressed = new List<Finding>();
         var visible = findings.Where(f => IsSelected(f.Descriptor, options)).ToList();
         visible = ApplySuppressions(deployment.Trees, visible, options, suppressed);
+
+        // The whole project was analysed; what is reported is what lies in the files and folders named.
+        bool InScope(Finding f) => scope.Contains(workspace.FullPathOf(f.Location.Tree));
+        visible = visible.Where(InScope).ToList();
+        suppressed = suppressed.Where(InScope).ToList();
         return new AnalysisResult(Ordered(ApplySeverity(visible, options.Config)), [.. errors.Distinct()], deployment.Trees, deployment)
         {
-            Notes = [.. discovery.Notes],
+            Notes = [.. notes],
+            Scope = scope,
             Suppressed = Ordered(ApplySeverity(suppressed, options.Config)),
             Rules = [.. Descriptors.Where(d => IsSelected(d, options)).OrderBy(d => d.Id, StringComparer.Ordinal)],
             Workspace = workspace,

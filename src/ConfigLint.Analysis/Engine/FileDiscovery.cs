@@ -7,8 +7,8 @@ namespace ConfigLint.Analysis.Engine;
 /// <summary>A file to analyse and the language it was classified as.</summary>
 public sealed record DiscoveredFile(string FullPath, Language Language);
 
-/// <summary>What discovery found: the files to analyse, and a note for each file it had to leave out, saying why.</summary>
-public sealed record DiscoveryResult(List<DiscoveredFile> Files, List<string> Notes, HashSet<string> NotedPaths);
+/// <summary>What discovery found: the files to analyse, a note for each file it had to leave out (with its path), and every path it decided to leave out.</summary>
+public sealed record DiscoveryResult(List<DiscoveredFile> Files, List<(string Path, string Text)> Notes, HashSet<string> NotedPaths);
 
 /// <summary>
 /// Walks the paths given: files by name, then by content; folders recursively in ordinal order, skipping
@@ -27,28 +27,39 @@ public static class FileDiscovery
 
     private static readonly HashSet<string> SkippedFolders = new(StringComparer.Ordinal) { ".git", ".hg", ".svn", "node_modules" };
 
-    public static DiscoveryResult Discover(IEnumerable<string> fullPaths, FileSystemWorkspace workspace, List<string> errors, ConfigLintConfig? config = null)
+    /// <summary>
+    /// Classifies the named files as a folder walk would (by name, configured globs, then content for the names worth
+    /// sniffing; <c>exclude</c> applies), then walks the scope's folders.
+    /// </summary>
+    public static DiscoveryResult Discover(ProjectScope scope, FileSystemWorkspace workspace, List<string> errors, ConfigLintConfig? config = null)
     {
         config ??= ConfigLintConfig.Empty;
         var result = new List<DiscoveredFile>();
-        var notes = new List<string>();
+        var notes = new List<(string Path, string Text)>();
         var noted = new HashSet<string>(StringComparer.Ordinal);
         var seenFiles = new HashSet<string>(StringComparer.Ordinal);
         var seenDirs = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var path in fullPaths)
+        foreach (var path in scope.NamedFiles)
         {
-            switch (SafeFile.KindOf(path, follow: true))
+            if (SafeFile.KindOf(path, follow: false) == FileKind.Missing)
             {
-                case FileKind.Directory:
-                    Walk(path, 0);
-                    break;
-                case FileKind.Missing when SafeFile.KindOf(path, follow: false) == FileKind.Missing:
-                    errors.Add($"'{workspace.DisplayPath(path)}' does not exist.");
-                    break;
-                default:
-                    // A file named explicitly is linted even when its name says nothing: sniff, else by name.
-                    AddFile(path, explicitly: true);
-                    break;
+                errors.Add($"'{workspace.DisplayPath(path)}' does not exist.");
+            }
+            else
+            {
+                AddFile(path, named: true);
+            }
+        }
+
+        foreach (var folder in scope.Folders)
+        {
+            if (SafeFile.KindOf(folder, follow: true) == FileKind.Directory)
+            {
+                Walk(folder, 0);
+            }
+            else
+            {
+                errors.Add($"'{workspace.DisplayPath(folder)}' does not exist.");
             }
         }
 
@@ -58,14 +69,7 @@ public static class FileDiscovery
         {
             if (noted.Add(path))
             {
-                if (notes.Count < MaxNotes)
-                {
-                    notes.Add($"'{workspace.DisplayPath(path)}' {why}.");
-                }
-                else if (notes.Count == MaxNotes)
-                {
-                    notes.Add("further files were left out for the same kinds of reasons; they are not listed.");
-                }
+                notes.Add((path, $"'{workspace.DisplayPath(path)}' {why}."));
             }
         }
 
@@ -86,8 +90,8 @@ public static class FileDiscovery
 
         // Worth a note when left out: named or configured as a file ConfigLint lints (a name that would only have
         // been sniffed, such as any '*.yml', is left out quietly unless it was named).
-        bool Telling(string file, bool explicitly) =>
-            explicitly || config.LanguageOf(file) is not null || LanguageDetector.ByName(file) is not null;
+        bool Telling(string file, bool named) =>
+            named || config.LanguageOf(file) is not null || LanguageDetector.ByName(file) is not null;
 
         void Walk(string dir, int depth)
         {
@@ -135,7 +139,7 @@ public static class FileDiscovery
                 }
                 else if (Wanted(entry))
                 {
-                    AddFile(entry, explicitly: false);
+                    AddFile(entry, named: false);
                 }
             }
 
@@ -153,15 +157,16 @@ public static class FileDiscovery
             }
         }
 
-        void AddFile(string file, bool explicitly)
+        void AddFile(string file, bool named)
         {
-            if (!explicitly && config.IsExcluded(file))
+            if (config.IsExcluded(file))
             {
+                noted.Add(file);
                 return;
             }
 
             // Say why a file is left out: the name is a symlink that dangles, loops or leaves the root, or the object is not a regular file.
-            var telling = Telling(file, explicitly);
+            var telling = Telling(file, named);
             if (!workspace.IsInsideRoot(file))
             {
                 NoteIf(telling, file, $"is a symlink to '{workspace.RealPathOf(file) ?? LinkText(file)}', outside the linted folder; ConfigLint does not follow it");
@@ -202,7 +207,7 @@ public static class FileDiscovery
                 }
             }
 
-            if (language is null && (explicitly || LanguageDetector.ShouldSniff(file)))
+            if (language is null && LanguageDetector.ShouldSniff(file))
             {
                 var head = ReadHead(file);
                 language = head is null ? null : LanguageDetector.ByContent(file, head);

@@ -130,6 +130,12 @@ public static class Fixer
 
                 var files = fix.Edits.Select(e => e.Tree).Distinct().ToList();
                 var fullPaths = files.Select(t => result.Workspace.FullPathOf(t)).ToList();
+
+                // Only the files named are edited; the rest of the project only informs the decision.
+                if (result.Scope is { } scope && !fullPaths.All(scope.Contains))
+                {
+                    continue;
+                }
                 if (fullPaths.Any(f => blocked.Contains((f, finding.RuleId, fix.Title))))
                 {
                     continue;

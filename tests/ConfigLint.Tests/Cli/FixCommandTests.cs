@@ -183,10 +183,17 @@ public class FixCommandTests
         using var tree = new TempTree();
         var torrc = tree.Write("torrc", BadRelay);
         tree.Write("notes.txt", "hello");
-        var unknown = Fix(tree, "notes.txt", "torrc");
+        var unknown = Fix(tree, "notes.txt");
         unknown.Code.ShouldBe(2);
+        unknown.Err.ShouldContain("'notes.txt' is not a torrc");
         unknown.Err.ShouldContain("nothing was fixed");
         File.ReadAllText(torrc).ShouldBe(BadRelay);
+
+        // Named beside a configuration file (as pre-commit may pass it), it is skipped as a folder walk skips it.
+        var mixed = Fix(tree, "--diff", "notes.txt", "torrc");
+        mixed.Code.ShouldBe(1);
+        mixed.Err.ShouldContain("note: 'notes.txt' is not a torrc, squid.conf, nginx conf, Dockerfile or compose file ConfigLint recognises; it is skipped.");
+        mixed.Out.ShouldContain("+++ b/torrc");
 
         Fix(tree, "--select", "NOPE999").Code.ShouldBe(2);
         Fix(tree, "--bogus").Code.ShouldBe(2);

@@ -153,7 +153,7 @@ public class HostileRepositoryTests
         t.Symlink(".configlint.yaml", "/dev/zero");
         var run = t.Run(TimeSpan.FromSeconds(30), "check", ".").ShouldEndCleanly(2);
         run.Stderr.ShouldContain("cannot read '.configlint.yaml'");
-        run.Stderr.ShouldContain("outside the current folder");
+        run.Stderr.ShouldContain("outside its folder");
 
         // A symlinked torrc to a device is outside the tree; inside the tree (a bind-mounted /dev, say) it is not a regular file.
         File.Delete(Path.Combine(t.Tree, ".configlint.yaml"));
