@@ -175,6 +175,12 @@ public static class FileDiscovery
 
             switch (SafeFile.KindOf(file, follow: true))
             {
+                case FileKind.Missing when SafeFile.KindOf(file, follow: false) == FileKind.Missing:
+                    // The name listed cannot be opened again: it is not valid UTF-8 (.NET decodes it lossily), or it went away.
+                    NoteIf(telling, file, file.Contains('\uFFFD', StringComparison.Ordinal)
+                        ? "has a name that is not valid UTF-8, so ConfigLint cannot open it; it is not linted"
+                        : "disappeared while ConfigLint was reading its folder; it is not linted");
+                    return;
                 case FileKind.Missing:
                     NoteIf(telling, file, $"is a symlink to '{LinkText(file)}', which does not exist; it is not linted");
                     return;

@@ -310,6 +310,19 @@ public class HostileRepositoryTests
         named.Stdout.ShouldContain("torrc(1,11): warning TOR001");
     }
 
+    [LinuxFact]
+    public void A_file_name_that_is_not_utf8_is_noted_and_the_run_goes_on()
+    {
+        using var t = new HostileTree();
+        t.Write("torrc", FixableTorrc);
+        HostileTree.Shell("sh", "-c", $"printf 'SocksPort 0.0.0.0:9050\\n' > \"{t.Tree}/$(printf 'torrc.\\377x')\"").ShouldBeSuccessful();
+        var run = t.Run(Timeout, "check", ".").ShouldEndCleanly(1);
+        run.Stderr.ShouldContain("has a name that is not valid UTF-8, so ConfigLint cannot open it");
+        run.Stdout.ShouldContain("torrc(1,11): warning TOR001");
+        t.Run(Timeout, "fix", ".").ShouldEndCleanly(0);
+        t.Read("torrc").ShouldNotContain("SafeLogging");
+    }
+
     /// <summary>"RULE path" for every finding in a JSON report.</summary>
     private static List<string> RuleIds(string json) =>
         JsonDocument.Parse(json).RootElement.GetProperty("findings").EnumerateArray()
