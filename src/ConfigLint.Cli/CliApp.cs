@@ -108,6 +108,15 @@ public static class CliApp
         fix.SetAction(result => Fix(env, ReadSelection(result), result.GetValue(unsafeFixes), result.GetValue(diff)));
         root.Subcommands.Add(fix);
 
+        var modelFormat = new Option<string>("--format") { Description = "Output format: json (the contract) or text.", DefaultValueFactory = _ => "json" };
+        modelFormat.AcceptOnlyFromAmong("json", "text");
+        var compile = new Command("compile", "Print the resolved deployment model: projects, services, daemons and their config files, listeners and exposure, onion services.");
+        compile.Arguments.Add(paths);
+        compile.Options.Add(config);
+        compile.Options.Add(modelFormat);
+        compile.SetAction(result => Compile(env, new Selection(result.GetValue(paths) ?? [], [], [], result.GetValue(config)), result.GetValue(modelFormat)!));
+        root.Subcommands.Add(compile);
+
         var rules = new Command("rules", "List every rule.");
         rules.SetAction(_ => ListRules(env));
         root.Subcommands.Add(rules);
@@ -196,6 +205,25 @@ public static class CliApp
         }
 
         return threshold != DiagnosticLevel.None && result.Findings.Any(f => f.Level >= threshold) ? ExitFindings : ExitClean;
+    }
+
+    private static int Compile(CliEnvironment env, Selection selection, string format)
+    {
+        if (Prepare(env, "compile", selection) is not var (driver, options))
+        {
+            return ExitError;
+        }
+
+        var result = driver.Run(options);
+        WriteNotes(env, result.Notes);
+        foreach (var error in result.Errors)
+        {
+            env.Error.WriteLine($"configlint: error: {error}");
+        }
+
+        var model = ConfigLint.Analysis.Model.ModelCompiler.Compile(result);
+        env.Out.Write(format == "text" ? ModelRenderer.Text(model) : ModelRenderer.Json(model));
+        return result.Errors.Length > 0 ? ExitError : ExitClean;
     }
 
     private static int Fix(CliEnvironment env, Selection selection, bool unsafeFixes, bool diffOnly)

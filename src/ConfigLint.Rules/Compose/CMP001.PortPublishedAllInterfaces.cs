@@ -23,19 +23,12 @@ public sealed class PortPublishedAllInterfaces : IRule
             return;
         }
 
-        // Bridge services only on internal networks get no port mapping at all.
-        var networks = service.EffectiveNetworks.ToList();
-        if (networks.All(n => n.Internal) && networks.All(n => n.Driver is null or "bridge"))
-        {
-            return;
-        }
-
-        var loopbackDefault = networks.Count > 0 && networks.All(n => n.HostBindingIpv4 is { } ip && NetAddress.IsLoopback(ip));
         var torConfigs = ctx.Deployment.TorConfigsOf(service);
         var onionBackend = ctx.Deployment.IsOnionBackend(service);
         foreach (var port in service.Ports)
         {
-            if (!port.BindsAllInterfaces || (string.IsNullOrEmpty(port.HostIp) && loopbackDefault))
+            // Loopback, one host address, an internal-only service: not every interface (Semantics.Compose.PortExposure).
+            if (PortExposure.Of(service, port) != Exposure.AllInterfaces)
             {
                 continue;
             }

@@ -1,0 +1,225 @@
+using System.Text;
+using System.Text.Json;
+using ConfigLint.Analysis.Model;
+
+namespace ConfigLint.Cli.Reporting;
+
+/// <summary><c>configlint compile</c>: the deployment model as JSON (the contract of issue 12) or as indented text.</summary>
+public static class ModelRenderer
+{
+    public static string Json(CompiledModel model)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            w.WriteStartObject();
+            w.WriteStartArray("projects");
+            foreach (var p in model.Projects)
+            {
+                w.WriteStartObject();
+                w.WriteString("root", p.Root);
+                Strings(w, "composeFiles", p.ComposeFiles);
+                w.WriteStartArray("services");
+                foreach (var s in p.Services)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("name", s.Name);
+                    w.WriteString("image", s.Image);
+                    if (s.Build is { } b)
+                    {
+                        w.WriteStartObject("build");
+                        w.WriteString("dockerfile", b.Dockerfile);
+                        w.WriteString("target", b.Target);
+                        w.WriteString("runtimeStage", b.RuntimeStage);
+                        w.WriteEndObject();
+                    }
+                    else
+                    {
+                        w.WriteNull("build");
+                    }
+
+                    w.WriteString("user", s.User);
+                    w.WriteStartArray("networks");
+                    foreach (var n in s.Networks)
+                    {
+                        w.WriteStartObject();
+                        w.WriteString("name", n.Name);
+                        w.WriteBoolean("internal", n.Internal);
+                        w.WriteEndObject();
+                    }
+
+                    w.WriteEndArray();
+                    w.WriteString("networkMode", s.NetworkMode);
+                    w.WriteStartArray("ports");
+                    foreach (var port in s.Ports)
+                    {
+                        w.WriteStartObject();
+                        w.WriteString("hostIp", port.HostIp);
+                        w.WriteString("published", port.Published);
+                        w.WriteString("target", port.Target);
+                        w.WriteString("protocol", port.Protocol);
+                        w.WriteString("exposure", port.Exposure);
+                        w.WriteEndObject();
+                    }
+
+                    w.WriteEndArray();
+                    w.WriteStartArray("daemons");
+                    foreach (var d in s.Daemons)
+                    {
+                        w.WriteStartObject();
+                        w.WriteString("kind", d.Kind);
+                        w.WriteStartArray("configFiles");
+                        foreach (var f in d.ConfigFiles)
+                        {
+                            w.WriteStartObject();
+                            w.WriteString("path", f.Path);
+                            w.WriteString("via", f.Via);
+                            w.WriteEndObject();
+                        }
+
+                        w.WriteEndArray();
+                        Strings(w, "commandLine", d.CommandLine);
+                        w.WriteStartArray("listeners");
+                        foreach (var l in d.Listeners)
+                        {
+                            w.WriteStartObject();
+                            w.WriteString("option", l.Option);
+                            w.WriteString("address", l.Address);
+                            w.WriteString("port", l.Port);
+                            Strings(w, "published", l.Published);
+                            w.WriteEndObject();
+                        }
+
+                        w.WriteEndArray();
+                        w.WriteEndObject();
+                    }
+
+                    w.WriteEndArray();
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+                w.WriteStartArray("networks");
+                foreach (var n in p.Networks)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("name", n.Name);
+                    w.WriteBoolean("internal", n.Internal);
+                    w.WriteBoolean("external", n.External);
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+                w.WriteStartArray("onionServices");
+                foreach (var o in p.OnionServices)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("torConfig", o.TorConfig);
+                    w.WriteString("hiddenServiceDir", o.HiddenServiceDir);
+                    w.WriteStartArray("ports");
+                    foreach (var port in o.Ports)
+                    {
+                        w.WriteStartObject();
+                        w.WriteNumber("virtualPort", port.VirtualPort);
+                        w.WriteString("target", port.Target);
+                        if (port.Backend is { } backend)
+                        {
+                            w.WriteStartObject("backend");
+                            w.WriteString("service", backend.Service);
+                            w.WriteString("path", backend.Path);
+                            w.WriteNumber("line", backend.Line);
+                            w.WriteEndObject();
+                        }
+                        else
+                        {
+                            w.WriteNull("backend");
+                        }
+
+                        w.WriteEndObject();
+                    }
+
+                    w.WriteEndArray();
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteStartArray("standalone");
+            foreach (var f in model.Standalone)
+            {
+                w.WriteStartObject();
+                w.WriteString("path", f.Path);
+                w.WriteString("kind", f.Kind);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+    }
+
+    /// <summary>The same model for a reader: one line per thing, indented by what it belongs to.</summary>
+    public static string Text(CompiledModel model)
+    {
+        var sb = new StringBuilder();
+        foreach (var p in model.Projects)
+        {
+            sb.Append($"project {p.Root} ({string.Join(", ", p.ComposeFiles)})\n");
+            foreach (var s in p.Services)
+            {
+                var from = s.Build is { } b ? $"build {b.Dockerfile}{(b.RuntimeStage is null ? "" : $" stage {b.RuntimeStage}")}" : $"image {s.Image ?? "?"}";
+                sb.Append($"  service {s.Name}: {from}, user {s.User ?? "(image default)"}, networks {string.Join(", ", s.Networks.Select(n => n.Internal ? n.Name + " (internal)" : n.Name))}{(s.NetworkMode is null ? "" : $", network_mode {s.NetworkMode}")}\n");
+                foreach (var port in s.Ports)
+                {
+                    sb.Append($"    port {(port.HostIp is null ? "" : port.HostIp + ":")}{(port.Published is null ? "" : port.Published + ":")}{port.Target}/{port.Protocol}: {port.Exposure}\n");
+                }
+
+                foreach (var d in s.Daemons)
+                {
+                    sb.Append($"    {d.Kind}: {string.Join(", ", d.ConfigFiles.Select(f => $"{f.Path} ({f.Via})"))}\n");
+                    foreach (var l in d.Listeners)
+                    {
+                        sb.Append($"      {l.Option} {l.Address}{(l.Port.Length == 0 ? "" : ":" + l.Port)}{(l.Published.Length == 0 ? "" : " <- " + string.Join(", ", l.Published))}\n");
+                    }
+                }
+            }
+
+            foreach (var n in p.Networks)
+            {
+                sb.Append($"  network {n.Name}{(n.Internal ? " (internal)" : "")}{(n.External ? " (external)" : "")}\n");
+            }
+
+            foreach (var o in p.OnionServices)
+            {
+                sb.Append($"  onion service {o.HiddenServiceDir} ({o.TorConfig})\n");
+                foreach (var port in o.Ports)
+                {
+                    sb.Append($"    {port.VirtualPort} -> {port.Target}{(port.Backend is { } be ? $" = service {be.Service} ({be.Path}:{be.Line})" : "")}\n");
+                }
+            }
+        }
+
+        foreach (var f in model.Standalone)
+        {
+            sb.Append($"standalone {f.Kind} {f.Path}\n");
+        }
+
+        return sb.ToString();
+    }
+
+    private static void Strings(Utf8JsonWriter w, string name, IEnumerable<string> values)
+    {
+        w.WriteStartArray(name);
+        foreach (var v in values)
+        {
+            w.WriteStringValue(v);
+        }
+
+        w.WriteEndArray();
+    }
+}
