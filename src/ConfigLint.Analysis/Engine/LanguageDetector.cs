@@ -41,6 +41,13 @@ public static class LanguageDetector
             return Language.Squid;
         }
 
+        // Debian's and the official images' squid drop-ins: /etc/squid/conf.d/*.conf (often a single directive, nothing to sniff).
+        var grandparent = Path.GetFileName(Path.GetDirectoryName(Path.GetDirectoryName(path) ?? string.Empty) ?? string.Empty).ToLowerInvariant();
+        if (lower.EndsWith(".conf", StringComparison.Ordinal) && parent == "conf.d" && grandparent.StartsWith("squid", StringComparison.Ordinal))
+        {
+            return Language.Squid;
+        }
+
         if (lower == "nginx.conf" || lower.EndsWith(".nginx", StringComparison.Ordinal)
             || (lower.EndsWith(".conf", StringComparison.Ordinal) && parent is "nginx" or "conf.d" or "sites-enabled" or "sites-available"))
         {
