@@ -117,6 +117,15 @@ public static class CliApp
         compile.SetAction(result => Compile(env, new Selection(result.GetValue(paths) ?? [], [], [], result.GetValue(config)), result.GetValue(modelFormat)!));
         root.Subcommands.Add(compile);
 
+        var graphFormat = new Option<string>("--format") { Description = "Output format: mermaid (renders in GitHub markdown) or dot (Graphviz).", DefaultValueFactory = _ => "mermaid" };
+        graphFormat.AcceptOnlyFromAmong("mermaid", "dot");
+        var graph = new Command("graph", "Draw the deployment: Internet and host, published ports and their exposure, services, networks, daemons, onion services; error findings in red.");
+        graph.Arguments.Add(paths);
+        graph.Options.Add(config);
+        graph.Options.Add(graphFormat);
+        graph.SetAction(result => Graph(env, new Selection(result.GetValue(paths) ?? [], [], [], result.GetValue(config)), result.GetValue(graphFormat)!));
+        root.Subcommands.Add(graph);
+
         var rules = new Command("rules", "List every rule.");
         rules.SetAction(_ => ListRules(env));
         root.Subcommands.Add(rules);
@@ -223,6 +232,25 @@ public static class CliApp
 
         var model = ConfigLint.Analysis.Model.ModelCompiler.Compile(result);
         env.Out.Write(format == "text" ? ModelRenderer.Text(model) : ModelRenderer.Json(model));
+        return result.Errors.Length > 0 ? ExitError : ExitClean;
+    }
+
+    private static int Graph(CliEnvironment env, Selection selection, string format)
+    {
+        if (Prepare(env, "graph", selection) is not var (driver, options))
+        {
+            return ExitError;
+        }
+
+        var result = driver.Run(options);
+        WriteNotes(env, result.Notes);
+        foreach (var error in result.Errors)
+        {
+            env.Error.WriteLine($"configlint: error: {error}");
+        }
+
+        var model = ConfigLint.Analysis.Model.ModelCompiler.Compile(result);
+        env.Out.Write(format == "dot" ? GraphRenderer.Dot(model, result.Findings) : GraphRenderer.Mermaid(model, result.Findings));
         return result.Errors.Length > 0 ? ExitError : ExitClean;
     }
 

@@ -30,7 +30,13 @@ public sealed record CompiledService(
     ImmutableArray<CompiledServiceNetwork> Networks,
     string? NetworkMode,
     ImmutableArray<CompiledPort> Ports,
-    ImmutableArray<CompiledDaemon> Daemons);
+    ImmutableArray<CompiledDaemon> Daemons)
+{
+    /// <summary>Where the service is written (its compose mappings, 1-based line ranges) and the files it runs: what <c>graph</c> marks findings on. Not part of the JSON.</summary>
+    public ImmutableArray<(string Path, int FirstLine, int LastLine)> Sources { get; init; } = [];
+
+    public ImmutableArray<string> Files { get; init; } = [];
+}
 
 public sealed record CompiledBuild(string? Dockerfile, string? Target, string? RuntimeStage);
 
@@ -114,7 +120,15 @@ public static class ModelCompiler
                     [.. service.EffectiveNetworks.Select(n => new CompiledServiceNetwork(n.Name, n.Internal))],
                     service.NetworkMode?.Value,
                     ports,
-                    [.. daemons]));
+                    [.. daemons])
+                {
+                    Sources = [.. service.Sources.Select(src =>
+                    {
+                        var lines = src.Tree.Text.Lines.GetLinePositionSpan(src.Mapping.Span);
+                        return (src.Tree.Path, lines.Start.Line + 1, lines.End.Line + 1);
+                    })],
+                    Files = [.. daemons.SelectMany(d => d.ConfigFiles.Select(f => f.Path)).Concat(model is null ? [] : [model.Tree.Path]).Distinct()],
+                });
             }
 
             var onions = new List<CompiledOnionService>();

@@ -24,7 +24,7 @@ public class ProjectContextTests
         Lint.Run(t.Root, ["nginx/nginx.conf"]).Of("NGX001").ShouldHaveSingleItem();
     }
 
-    [OracleFact("nginx")]
+    [OracleFact("nginx", needsCorpus: false)]
     public void Fixing_only_the_staged_fragment_adds_no_duplicate_and_nginx_still_accepts()
     {
         using var t = new TempTree();
