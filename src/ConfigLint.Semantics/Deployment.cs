@@ -135,7 +135,7 @@ public sealed class Deployment
         var fullPath = _workspace.FullPathOf(file);
         foreach (var service in ComposeProjects.SelectMany(p => p.Services))
         {
-            if (service.HostMounts.Any(m => m.HostPath is { } host && PathContainment.IsAtOrBelow(fullPath, host.TrimEnd(Path.DirectorySeparatorChar)))
+            if (Carries(service, fullPath)
                 || (DockerfileOf(service) is { } model && CopiedSources(model, _workspace).Any(source => PathContainment.IsAtOrBelow(fullPath, source))))
             {
                 yield return service;
@@ -160,7 +160,7 @@ public sealed class Deployment
 
         foreach (var service in ComposeProjects.SelectMany(p => p.Services))
         {
-            if (!service.HostMounts.Any(m => m.HostPath is { } host && PathContainment.IsAtOrBelow(fullPath, host.TrimEnd(Path.DirectorySeparatorChar))))
+            if (!Carries(service, fullPath))
             {
                 continue;
             }
@@ -365,7 +365,10 @@ public sealed class Deployment
 
                         // With -f, the mounted file must be the one tor reads; without, tor reads /etc/tor/torrc.
                         var wanted = fArg ?? "/etc/tor/torrc";
-                        if (containerPath == wanted || (fArg is null && workspace.DirectoryExists(bind.HostPath) && Path.GetFileName(mainPath).StartsWith("torrc", StringComparison.Ordinal)))
+                        // A mounted folder holding a torrc-named file counts only where tor's files live in the container
+                        // (a node-exporter or backup container mounting the whole host at /host runs no tor).
+                        if (containerPath == wanted || (fArg is null && workspace.DirectoryExists(bind.HostPath) && Path.GetFileName(mainPath).StartsWith("torrc", StringComparison.Ordinal)
+                            && bind.Target.Split('/', StringSplitOptions.RemoveEmptyEntries).Any(segment => segment.Equals("tor", StringComparison.OrdinalIgnoreCase) || segment.StartsWith("torrc", StringComparison.OrdinalIgnoreCase))))
                         {
                             linked.Add(config);
                         }
@@ -393,6 +396,14 @@ public sealed class Deployment
             }
         }
     }
+
+    /// <summary>
+    /// Whether a service bind-mounts a host file (or a folder holding it) as configuration. A mount of the host's root
+    /// ('/:/host:ro', as node-exporter and cAdvisor do) carries every file on the machine and configures nothing.
+    /// </summary>
+    private static bool Carries(ComposeService service, string fullPath) =>
+        service.HostMounts.Any(m => m.HostPath is { } host && host.TrimEnd(Path.DirectorySeparatorChar).Length > 0
+            && PathContainment.IsAtOrBelow(fullPath, host.TrimEnd(Path.DirectorySeparatorChar)));
 
     /// <summary>Where a host file appears inside the container through a bind mount, or null.</summary>
     private static string? ContainerPathOf(string hostFile, ComposeVolume bind)

@@ -1,4 +1,5 @@
 using ConfigLint.Analysis;
+using ConfigLint.Semantics.Compose;
 using ConfigLint.Semantics.Tor;
 using ConfigLint.Syntax;
 using ConfigLint.Syntax.Tor;
@@ -56,15 +57,40 @@ public sealed class TorClientListenerExposed : IRule
         };
 
         var service = ctx.Deployment.ServiceOf(ctx.Config);
-        var isolated = service is not null && !service.IsHostNetwork && !service.HasNonInternalNetwork && service.Ports.Length == 0;
         var advice = name == "SocksPort" && !ctx.Config.IsTrue("SafeSocks")
             ? " With SafeSocks 0 (the default) it also accepts SOCKS4 and SOCKS5-with-IP requests that leak DNS: set SafeSocks 1."
             : string.Empty;
         var open = name == "DNSPort" ? "an open resolver (UDP amplification) and Tor proxy" : "an open Tor proxy";
-        if (isolated)
+
+        // In a container, who reaches the listener is what compose publishes (Semantics.Compose.PortExposure).
+        if (service is not null && !service.IsHostNetwork)
         {
+            var publishes = spec.PortNumber is { } number
+                ? service.Ports.Where(p => p.TargetPorts.Contains(number)).Select(p => (Port: p, Exposure: PortExposure.Of(service, p))).ToList()
+                : [];
+            var everywhere = publishes.Where(p => p.Exposure == Exposure.AllInterfaces).ToList();
+            if (everywhere.Count > 0)
+            {
+                var publish = everywhere[0].Port;
+                ctx.Report(ctx.Line.At(spec.AddressSpan),
+                    $"{name} '{where}' listens on {what}, and service '{service.Name}' publishes it on every host interface ('{publish.Raw}' in {publish.Location.Path}), so anyone who can reach the host can use this tor as {open}; bind the publish to 127.0.0.1 (or drop it) and add a SocksPolicy that ends with 'reject *'.{advice}",
+                    level, score, [new RelatedLocation(publish.Location, $"Service '{service.Name}' publishes {name} on every host interface here.")]);
+                return;
+            }
+
+            var reachable = publishes.Where(p => p.Exposure is Exposure.Loopback or Exposure.HostAddress).ToList();
+            if (reachable.Count > 0)
+            {
+                var publish = reachable[0].Port;
+                ctx.Report(ctx.Line.At(spec.AddressSpan),
+                    $"{name} '{where}' listens on {what}; service '{service.Name}' publishes it only on {publish.HostIp} ('{publish.Raw}' in {publish.Location.Path}), so the host and containers on the service's networks can use it; keep a SocksPolicy that ends with 'reject *'.{advice}",
+                    DiagnosticLevel.Note, 3.0, [new RelatedLocation(publish.Location, $"Service '{service.Name}' publishes {name} on {publish.HostIp} here.")]);
+                return;
+            }
+
+            var networks = string.Join(", ", service.EffectiveNetworks.Select(n => $"'{n.Name}'{(n.Internal ? " (internal)" : string.Empty)}"));
             ctx.Report(ctx.Line.At(spec.AddressSpan),
-                $"{name} '{where}' listens on {what}; service '{service!.Name}' is only on internal networks and publishes nothing, so only sibling containers can use it.{advice}",
+                $"{name} '{where}' listens on {what}; service '{service.Name}' publishes nothing for it, so only containers on its networks ({networks}) can use it; keep a SocksPolicy that ends with 'reject *'.{advice}",
                 DiagnosticLevel.Note, 3.0);
             return;
         }
