@@ -71,9 +71,14 @@ public sealed class MissingPortSafetyGuards : IRule
         {
             if (offender is not null)
             {
+                // An ACL the guards need that is defined only after this allow: no fix (see DefinedTooLate); the
+                // related location says why and where.
+                var late = DefinedTooLate(config, offender, safePorts, sslPorts);
+                var related = late.Select(acl => new RelatedLocation(acl.FirstLine!.Location,
+                    $"'{acl.Name}' is first defined here, after the allow; squid refuses an ACL used before its definition, so move the definition above the first allow, then add the guards.")).ToList();
                 ctx.Report(offender.Line.Location,
                     $"'{offender.Line.Text}' allows requests before {missing}: clients can reach any port through this proxy, and CONNECT tunnels to SSH, SMTP and other TCP services. Put the two guards before the first allow.{open}",
-                    level, score, fix: GuardsFix(config, offender, safePorts, sslPorts));
+                    level, score, related: related, fix: late.Count == 0 ? GuardsFix(config, offender, safePorts, sslPorts) : null);
             }
             else if (SquidFacts.AllowPath(config) is { Exists: true, FirstAllow: null })
             {
@@ -120,6 +125,32 @@ public sealed class MissingPortSafetyGuards : IRule
         var method = rule.Acls.FirstOrDefault(a => !a.Negated && config.Acl(a.Name) is { Type: "method" } m && m.Values.Contains("CONNECT"));
         var ports = rule.Acls.FirstOrDefault(a => a.Negated && config.Acl(a.Name) is { Type: "port" });
         return method is not null && ports is not null ? ports.Name : null;
+    }
+
+    /// <summary>
+    /// The ACLs the missing guards need that the configuration defines only after the first allow: squid stops with
+    /// "Bungled … line" on an ACL used before its first definition, so the guards cannot go before the allow, and
+    /// defining the ACL there too would add squid's default ports to the operator's own list (same-type
+    /// definitions append). No fix is offered then.
+    /// </summary>
+    private static List<SquidAcl> DefinedTooLate(SquidConfig config, SquidAccessRule firstAllow, bool safePorts, bool sslPorts)
+    {
+        var needed = new List<string>();
+        if (!safePorts)
+        {
+            needed.Add("Safe_ports");
+        }
+
+        if (!sslPorts)
+        {
+            needed.AddRange(["SSL_ports", "CONNECT"]);
+        }
+
+        return needed.Select(config.Acl)
+            .Where(acl => acl is { Predefined: false, FirstLine: { } first } && first.Index > firstAllow.Line.Index)
+            .Select(acl => acl!)
+            .OrderBy(acl => acl.FirstLine!.Index)
+            .ToList();
     }
 
     /// <summary>
