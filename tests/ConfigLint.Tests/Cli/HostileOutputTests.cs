@@ -8,7 +8,7 @@ namespace ConfigLint.Tests.Cli;
 
 /// <summary>
 /// Issue 11, hostile repositories: file content printed in the text and github formats (paths, messages, code frames,
-/// related locations, fix lines) cannot send control sequences to a terminal or start a line of its
+/// related locations, fix lines, diff headers) cannot send control sequences to a terminal or start a line of its
 /// own in a CI log.
 /// </summary>
 public class HostileOutputTests
@@ -167,5 +167,35 @@ public class HostileOutputTests
 
         FixReport.Refused(new RefusedFix("a\u001b]0;x\u0007", "TOR015", "the edit (remove 'x\u202e') broke it"))
             .ShouldBe(@"configlint: warning: a\x1b]0;x\x07: TOR015 not fixed: the edit (remove 'x\u202e') broke it.");
+    }
+
+    [Fact]
+    public void Diff_headers_quote_unusual_names_as_git_does_and_keep_the_lines_raw()
+    {
+        UnifiedDiff.QuotePath("a/deploy/tor/torrc").ShouldBe("a/deploy/tor/torrc");
+        UnifiedDiff.QuotePath("a/café/torrc").ShouldBe("a/café/torrc");
+        UnifiedDiff.QuotePath("a/torrc.x\u001b[31m\u0007\n\t\"\\\u202e").ShouldBe("\"a/torrc.x\\033[31m\\a\\n\\t\\\"\\\\\\342\\200\\256\"");
+
+        var diff = UnifiedDiff.Create("torrc.\u001b]0;x\u0007", "a\u001b[2J\nb\n", "a\u001b[2J\nc\n");
+        diff.ShouldBe("--- \"a/torrc.\\033]0;x\\a\"\n+++ \"b/torrc.\\033]0;x\\a\"\n@@ -1,2 +1,2 @@\n a\u001b[2J\n-b\n+c\n");
+
+        var shown = UnifiedDiff.Create("torrc", "a\u001b[2J\r\nb\r\n", "a\u001b[2J\r\nc\r\n", forTerminal: true);
+        shown.ShouldBe("--- a/torrc\n+++ b/torrc\n@@ -1,2 +1,2 @@\n a\\x1b[2J\r\n-b\r\n+c\r\n");
+    }
+
+    [ToolFact("git", "apt-get install git")]
+    public void A_diff_of_a_hostile_name_applies_with_git_apply()
+    {
+        using var tree = new TempTree();
+        var original = "ORPort 9001\nNickname relay1\nContactInfo ops@example.org\nSafeLogging 0\nExitPolicy reject *:*\n";
+        tree.Write(HostileName, original);
+        var (code, diff, _) = CliRun.In(tree.Root, "fix", "--diff", "--select", "TOR015");
+        code.ShouldBe(1);
+        diff.ShouldStartWith($"--- \"a/torrc.x\\033[31mred\\a\"\n+++ \"b/torrc.x\\033[31mred\\a\"\n");
+        var patch = tree.Write("fix.patch", diff);
+        ExternalTool.Run("git", ["init", "-q"], tree.Root).Succeeded.ShouldBeTrue();
+        var apply = ExternalTool.Run("git", ["apply", "--verbose", patch], tree.Root);
+        apply.Succeeded.ShouldBeTrue(apply.Output);
+        File.ReadAllText(Path.Combine(tree.Root, HostileName), Encoding.UTF8).ShouldBe(original.Replace("SafeLogging 0\n", string.Empty, StringComparison.Ordinal));
     }
 }
