@@ -160,7 +160,10 @@ public sealed class MissingPortSafetyGuards : IRule
     /// </summary>
     private static Fix GuardsFix(SquidConfig config, SquidAccessRule firstAllow, bool safePorts, bool sslPorts)
     {
-        static bool Defined(SquidConfig config, string name) => config.Acl(name) is { Predefined: false };
+        // Defined by the configuration, or predefined by squid (CONNECT) and also written out before the allow: a
+        // second 'acl CONNECT method CONNECT' would only repeat the operator's own line.
+        bool Defined(SquidConfig config, string name) => config.Acl(name) is { } acl
+            && (!acl.Predefined || acl.Definitions.Any(d => d.Line.Index < firstAllow.Line.Index));
         var lines = new List<string>();
         if (!safePorts && !Defined(config, "Safe_ports"))
         {

@@ -74,6 +74,18 @@ public class OfferedFixesApplyTests(ITestOutputHelper output)
             + "acl CONNECT method CONNECT\nhttp_access deny !Safe_ports\nhttp_access deny CONNECT !SSL_ports\nhttp_access allow localnet\nhttp_access deny all\n");
     }
 
+    /// <summary>squid predefines CONNECT; a configuration that also writes 'acl CONNECT method CONNECT' before the allow does not get it twice.</summary>
+    [Fact]
+    public void SQD002_does_not_repeat_the_operators_CONNECT_acl()
+    {
+        using var tree = new TempTree();
+        var conf = tree.Write("squid.conf", "http_port 3128\nacl SSL_ports port 443\nacl Safe_ports port 80 443\nacl CONNECT method CONNECT\nacl localnet src 10.0.0.0/8\n"
+            + "http_access allow localnet\nhttp_access deny all\n");
+        var outcome = Lint.Fix(tree.Root, [conf], unsafeFixes: true, select: ["SQD002"]);
+        SquidFixed(outcome).ShouldBe("http_port 3128\nacl SSL_ports port 443\nacl Safe_ports port 80 443\nacl CONNECT method CONNECT\nacl localnet src 10.0.0.0/8\n"
+            + "http_access deny !Safe_ports\nhttp_access deny CONNECT !SSL_ports\nhttp_access allow localnet\nhttp_access deny all\n");
+    }
+
     private static string SquidFixed(ConfigLint.Analysis.Fixing.FixOutcome outcome) =>
         System.Text.Encoding.UTF8.GetString(outcome.Files.ShouldHaveSingleItem().Fixed);
 
