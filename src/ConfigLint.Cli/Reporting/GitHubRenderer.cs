@@ -7,7 +7,10 @@ namespace ConfigLint.Cli.Reporting;
 /// <summary>
 /// GitHub Actions workflow commands, one finding a line: <c>::error file=…,line=…,col=…,endLine=…,endColumn=…,title=ID::message</c>
 /// (<c>::warning</c>, <c>::notice</c> for the other levels), which the runner turns into annotations on the diff.
-/// Property values escape '%', CR, LF, ':' and ','; the message escapes '%', CR and LF.
+/// Property values escape '%', CR, LF, ':' and ','; the message escapes '%', CR and LF, as the workflow-command
+/// syntax requires. Before that, the path and the message (which quotes values from the file) go through
+/// <see cref="Escape.ForTerminal"/>: a file cannot put a line break, an ESC sequence or a bidi control into the log,
+/// so every line of the output is one annotation and begins with the renderer's own <c>::</c>.
 /// </summary>
 public static class GitHubRenderer
 {
@@ -19,13 +22,13 @@ public static class GitHubRenderer
             var span = f.LineSpan;
             var command = f.Level switch { DiagnosticLevel.Error => "error", DiagnosticLevel.Warning => "warning", _ => "notice" };
             sb.Append("::").Append(command)
-                .Append(" file=").Append(Property(f.Path))
+                .Append(" file=").Append(Property(Escape.ForTerminal(f.Path)))
                 .Append(",line=").Append(span.Start.Line + 1)
                 .Append(",col=").Append(span.Start.Character + 1)
                 .Append(",endLine=").Append(span.End.Line + 1)
                 .Append(",endColumn=").Append(span.End.Character + 1)
-                .Append(",title=").Append(Property($"{f.RuleId} {f.Descriptor.Name}"))
-                .Append("::").Append(Data(f.Message))
+                .Append(",title=").Append(Property(Escape.ForTerminal($"{f.RuleId} {f.Descriptor.Name}")))
+                .Append("::").Append(Data(Escape.ForTerminal(f.Message)))
                 .Append('\n');
         }
 

@@ -6,7 +6,10 @@ namespace ConfigLint.Cli.Reporting;
 
 /// <summary>
 /// Compiler-style text: <c>path(line,col): error TOR001: Message.</c>, one finding a line. On a terminal it
-/// adds colour, a code frame with carets under the span, related locations and a summary.
+/// adds colour, a code frame with carets under the span, related locations and a summary. Everything that comes
+/// from a file (paths, messages quoting its values, code-frame lines, related locations) goes through
+/// <see cref="Escape.ForTerminal"/>, so a hostile repository cannot send control sequences to the terminal or start
+/// a line of its own in a CI log.
 /// </summary>
 public static class TextRenderer
 {
@@ -21,16 +24,18 @@ public static class TextRenderer
         {
             var start = f.LineSpan.Start;
             var level = f.Level.ToText();
+            var path = Escape.ForTerminal(f.Path);
+            var message = Escape.ForTerminal(f.Message);
             if (color)
             {
-                sb.Append(Bold).Append(f.Path).Append(Reset).Append($"({start.Line + 1},{start.Character + 1}): ")
+                sb.Append(Bold).Append(path).Append(Reset).Append($"({start.Line + 1},{start.Character + 1}): ")
                   .Append(LevelColor(f.Level)).Append(level).Append(Reset).Append(' ').Append(Bold).Append(f.RuleId).Append(Reset)
-                  .Append(": ").Append(f.Message).Append('\n');
+                  .Append(": ").Append(message).Append('\n');
             }
             else
             {
-                sb.Append(f.Path).Append($"({start.Line + 1},{start.Character + 1}): ").Append(level).Append(' ')
-                  .Append(f.RuleId).Append(": ").Append(f.Message).Append('\n');
+                sb.Append(path).Append($"({start.Line + 1},{start.Character + 1}): ").Append(level).Append(' ')
+                  .Append(f.RuleId).Append(": ").Append(message).Append('\n');
             }
 
             if (rich)
@@ -39,7 +44,8 @@ public static class TextRenderer
                 foreach (var related in f.Related)
                 {
                     var r = related.Location.LineSpan.Start;
-                    sb.Append("    = related: ").Append(related.Location.Path).Append($"({r.Line + 1},{r.Character + 1}): ").Append(related.Message).Append('\n');
+                    sb.Append("    = related: ").Append(Escape.ForTerminal(related.Location.Path)).Append($"({r.Line + 1},{r.Character + 1}): ")
+                      .Append(Escape.ForTerminal(related.Message)).Append('\n');
                 }
 
                 sb.Append('\n');
@@ -97,6 +103,13 @@ public static class TextRenderer
         }
 
         content = content.Replace('\t', ' ').Replace("\r", string.Empty, StringComparison.Ordinal);
+
+        // Escaping makes a control character several characters wide: the carets follow.
+        // A column past the end of the line keeps its distance from the end.
+        int Escaped(int column) =>
+            Escape.ForTerminal(content[..Math.Clamp(column, 0, content.Length)]).Length + Math.Max(0, column - content.Length) + Math.Min(0, column);
+        (caretStart, caretEnd) = (Escaped(caretStart), Escaped(caretEnd));
+        content = Escape.ForTerminal(content);
         var number = (span.Start.Line + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
         var gutter = new string(' ', number.Length);
         sb.Append(color ? Dim : string.Empty).Append(gutter).Append(" |").Append(color ? Reset : string.Empty).Append('\n');

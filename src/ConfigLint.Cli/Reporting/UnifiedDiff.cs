@@ -7,12 +7,20 @@ namespace ConfigLint.Cli.Reporting;
 /// <c>patch -p1</c>) between two texts, by lines, with three lines of context. The line matching is the greedy
 /// shortest-edit-script search (Myers, 1986) over lines; a line keeps its own line ending, so a change of line
 /// ending shows as a changed line.
+/// <para>
+/// Hostile names and contents (issue 11): the <c>---</c>/<c>+++</c> names are quoted as git quotes unusual names
+/// (<c>"a/torrc.\033]0;x\007"</c>: C escapes and octal bytes inside double quotes), which <c>git apply</c> and
+/// <c>patch</c> read back, so a name cannot break the header or reach the terminal. The lines of the diff stay raw by
+/// default: a patch written to a pipe or a file must hold the file's exact bytes to apply. Only for a terminal
+/// (<c>forTerminal</c>, which is not a patch anyone applies) are the lines' controls shown with
+/// <see cref="Escape.ForTerminal"/>, their line endings kept.
+/// </para>
 /// </summary>
 public static class UnifiedDiff
 {
     private const int Context = 3;
 
-    public static string Create(string path, string oldText, string newText)
+    public static string Create(string path, string oldText, string newText, bool forTerminal = false)
     {
         var a = SplitLines(oldText);
         var b = SplitLines(newText);
@@ -23,8 +31,8 @@ public static class UnifiedDiff
             return string.Empty;
         }
 
-        sb.Append("--- a/").Append(path).Append('\n');
-        sb.Append("+++ b/").Append(path).Append('\n');
+        sb.Append("--- ").Append(QuotePath("a/" + path)).Append('\n');
+        sb.Append("+++ ").Append(QuotePath("b/" + path)).Append('\n');
 
         // Group the script into hunks: changes closer than 2×Context lines share a hunk.
         var i = 0;
@@ -59,14 +67,14 @@ public static class UnifiedDiff
             }
 
             end = Math.Min(script.Count, lastChange + Context + 1);
-            WriteHunk(sb, script, start, end, a, b);
+            WriteHunk(sb, script, start, end, a, b, forTerminal);
             i = end;
         }
 
         return sb.ToString();
     }
 
-    private static void WriteHunk(StringBuilder sb, List<(char Kind, int A, int B)> script, int start, int end, List<string> a, List<string> b)
+    private static void WriteHunk(StringBuilder sb, List<(char Kind, int A, int B)> script, int start, int end, List<string> a, List<string> b, bool forTerminal)
     {
         var oldStart = script.Skip(start).Take(end - start).Min(op => op.A);
         var newStart = script.Skip(start).Take(end - start).Min(op => op.B);
@@ -77,13 +85,77 @@ public static class UnifiedDiff
         {
             var (kind, ia, ib) = script[k];
             var line = kind == '+' ? b[ib] : a[ia];
-            sb.Append(kind).Append(line);
+            sb.Append(kind).Append(forTerminal ? ShowLine(line) : line);
             if (!line.EndsWith('\n'))
             {
                 // The last line of a file without a final line break.
                 sb.Append("\n\\ No newline at end of file\n");
             }
         }
+    }
+
+    /// <summary>
+    /// A name for a <c>---</c>/<c>+++</c> line: as it is, unless it holds a control character, a bidi control, a
+    /// line separator, a double quote or a backslash; then, as git does (<c>quote_c_style</c>), in double quotes with
+    /// <c>\"</c>, <c>\\</c>, <c>\a \b \t \n \v \f \r</c> and the UTF-8 bytes of the other such characters in octal
+    /// (<c>\033</c>). Other non-ASCII characters stay as they are (git apply reads them either way).
+    /// </summary>
+    public static string QuotePath(string name)
+    {
+        if (!name.Any(c => c is '"' or '\\') && !Escape.NeedsEscaping(name))
+        {
+            return name;
+        }
+
+        var sb = new StringBuilder(name.Length + 8).Append('"');
+        for (var i = 0; i < name.Length; i++)
+        {
+            var c = name[i];
+            var pair = char.IsHighSurrogate(c) && i + 1 < name.Length && char.IsLowSurrogate(name[i + 1]);
+            if (pair)
+            {
+                sb.Append(c).Append(name[++i]);
+                continue;
+            }
+
+            var named = c switch
+            {
+                '"' => "\\\"",
+                '\\' => "\\\\",
+                '\a' => "\\a",
+                '\b' => "\\b",
+                '\t' => "\\t",
+                '\n' => "\\n",
+                '\v' => "\\v",
+                '\f' => "\\f",
+                '\r' => "\\r",
+                _ => null,
+            };
+            if (named is not null)
+            {
+                sb.Append(named);
+            }
+            else if (Escape.IsUnsafe(c, lone: char.IsSurrogate(c)))
+            {
+                foreach (var octet in Encoding.UTF8.GetBytes(c.ToString()))
+                {
+                    sb.Append('\\').Append(Convert.ToString(octet, 8).PadLeft(3, '0'));
+                }
+            }
+            else
+            {
+                sb.Append(c);
+            }
+        }
+
+        return sb.Append('"').ToString();
+    }
+
+    /// <summary>A diff line for a terminal: its content escaped, its line ending ("\n" or "\r\n") kept.</summary>
+    private static string ShowLine(string line)
+    {
+        var ending = line.EndsWith("\r\n", StringComparison.Ordinal) ? 2 : line.EndsWith('\n') ? 1 : 0;
+        return Escape.ForTerminal(line[..^ending]) + line[^ending..];
     }
 
     /// <summary>diff's range: "start,count", 1-based; an empty range names the line before it.</summary>

@@ -71,9 +71,14 @@ public sealed class MissingPortSafetyGuards : IRule
         {
             if (offender is not null)
             {
+                // An ACL the guards need that is defined only after this allow: no fix (see DefinedTooLate); the
+                // related location says why and where.
+                var late = DefinedTooLate(config, offender, safePorts, sslPorts);
+                var related = late.Select(acl => new RelatedLocation(acl.FirstLine!.Location,
+                    $"'{acl.Name}' is first defined here, after the allow; squid refuses an ACL used before its definition, so move the definition above the first allow, then add the guards.")).ToList();
                 ctx.Report(offender.Line.Location,
                     $"'{offender.Line.Text}' allows requests before {missing}: clients can reach any port through this proxy, and CONNECT tunnels to SSH, SMTP and other TCP services. Put the two guards before the first allow.{open}",
-                    level, score, fix: GuardsFix(config, offender, safePorts, sslPorts));
+                    level, score, related: related, fix: late.Count == 0 ? GuardsFix(config, offender, safePorts, sslPorts) : null);
             }
             else if (SquidFacts.AllowPath(config) is { Exists: true, FirstAllow: null })
             {
@@ -123,13 +128,42 @@ public sealed class MissingPortSafetyGuards : IRule
     }
 
     /// <summary>
+    /// The ACLs the missing guards need that the configuration defines only after the first allow: squid stops with
+    /// "Bungled … line" on an ACL used before its first definition, so the guards cannot go before the allow, and
+    /// defining the ACL there too would add squid's default ports to the operator's own list (same-type
+    /// definitions append). No fix is offered then.
+    /// </summary>
+    private static List<SquidAcl> DefinedTooLate(SquidConfig config, SquidAccessRule firstAllow, bool safePorts, bool sslPorts)
+    {
+        var needed = new List<string>();
+        if (!safePorts)
+        {
+            needed.Add("Safe_ports");
+        }
+
+        if (!sslPorts)
+        {
+            needed.AddRange(["SSL_ports", "CONNECT"]);
+        }
+
+        return needed.Select(config.Acl)
+            .Where(acl => acl is { Predefined: false, FirstLine: { } first } && first.Index > firstAllow.Line.Index)
+            .Select(acl => acl!)
+            .OrderBy(acl => acl.FirstLine!.Index)
+            .ToList();
+    }
+
+    /// <summary>
     /// The missing guards (and squid's default Safe_ports/SSL_ports/CONNECT ACLs when the configuration does not define
     /// them) before the first allow. Unsafe: a rule may intentionally CONNECT to ports other than 443, which ConfigLint
     /// cannot know.
     /// </summary>
     private static Fix GuardsFix(SquidConfig config, SquidAccessRule firstAllow, bool safePorts, bool sslPorts)
     {
-        static bool Defined(SquidConfig config, string name) => config.Acl(name) is { Predefined: false };
+        // Defined by the configuration, or predefined by squid (CONNECT) and also written out before the allow: a
+        // second 'acl CONNECT method CONNECT' would only repeat the operator's own line.
+        bool Defined(SquidConfig config, string name) => config.Acl(name) is { } acl
+            && (!acl.Predefined || acl.Definitions.Any(d => d.Line.Index < firstAllow.Line.Index));
         var lines = new List<string>();
         if (!safePorts && !Defined(config, "Safe_ports"))
         {
