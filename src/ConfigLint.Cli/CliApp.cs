@@ -23,6 +23,8 @@ public static class CliApp
 
     public static int Run(string[] args, CliEnvironment env)
     {
+        // Every line on standard error can carry a path or a value from the repository: none reaches the terminal raw.
+        env = env with { Error = new EscapingWriter(env.Error) };
         var root = BuildCommand(env);
         ParseResult parsed;
         try
@@ -276,7 +278,7 @@ public static class CliApp
 
         foreach (var refused in outcome.Refused)
         {
-            env.Error.WriteLine($"configlint: warning: {refused.DisplayPath}: {refused.RuleId} not fixed: {refused.Reason}.");
+            env.Error.WriteLine(FixReport.Refused(refused));
         }
 
         if (!outcome.Converged)
@@ -289,7 +291,7 @@ public static class CliApp
             var sb = new StringBuilder();
             foreach (var file in outcome.Files)
             {
-                sb.Append(UnifiedDiff.Create(file.DisplayPath, SourceLoader.DecodeEscaped(file.Original), SourceLoader.DecodeEscaped(file.Fixed)));
+                sb.Append(UnifiedDiff.Create(file.DisplayPath, SourceLoader.DecodeEscaped(file.Original), SourceLoader.DecodeEscaped(file.Fixed), forTerminal: env.Terminal));
             }
 
             env.Out.Write(sb.ToString());
@@ -315,8 +317,7 @@ public static class CliApp
         var report = new StringBuilder();
         foreach (var applied in AnalyzerDriver.Ordered(written.SelectMany(f => f.Applied).Select(a => a.Finding)))
         {
-            var at = applied.LineSpan.Start;
-            report.Append($"{applied.Path}({at.Line + 1},{at.Character + 1}): fixed {applied.RuleId}: {Sentence.Of(applied.Fix!.Title)}\n");
+            report.Append(FixReport.Applied(applied));
         }
 
         var fixes = written.SelectMany(f => f.Applied).Distinct().Count();
@@ -421,4 +422,48 @@ public static class CliApp
         env.Out.Write(docs ?? $"# {descriptor.Name} ({descriptor.Id})\n\n{descriptor.Title}\n");
         return ExitClean;
     }
+}
+
+/// <summary>A writer for standard error that shows control characters visibly (<see cref="Escape.ForTerminal"/>), line by line.</summary>
+internal sealed class EscapingWriter(TextWriter inner) : TextWriter
+{
+    public override System.Text.Encoding Encoding => inner.Encoding;
+
+    public override string NewLine
+    {
+        get => inner.NewLine;
+#pragma warning disable CS8765 // TextWriter.NewLine's setter accepts null; the inner writer decides.
+        set => inner.NewLine = value;
+#pragma warning restore CS8765
+    }
+
+    public override void Write(char value) => inner.Write(value is '\n' ? "\n" : Escape.ForTerminal(value.ToString()));
+
+    public override void Write(string? value)
+    {
+        if (value is null)
+        {
+            return;
+        }
+
+        // Keep the line breaks this program writes; escape everything inside a line.
+        var lines = value.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            if (i > 0)
+            {
+                inner.Write('\n');
+            }
+
+            inner.Write(Escape.ForTerminal(lines[i]));
+        }
+    }
+
+    public override void WriteLine(string? value)
+    {
+        Write(value);
+        inner.Write(inner.NewLine);
+    }
+
+    public override void Flush() => inner.Flush();
 }

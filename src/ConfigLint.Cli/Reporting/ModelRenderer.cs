@@ -209,7 +209,8 @@ public static class ModelRenderer
             sb.Append($"standalone {f.Kind} {f.Path}\n");
         }
 
-        return sb.ToString();
+        // Names and paths come from the repository: shown escaped, line by line.
+        return string.Join('\n', sb.ToString().Split('\n').Select(Escape.ForTerminal));
     }
 
     private static void Strings(Utf8JsonWriter w, string name, IEnumerable<string> values)
