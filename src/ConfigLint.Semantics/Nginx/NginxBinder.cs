@@ -68,17 +68,25 @@ public static class NginxBinder
         return result;
     }
 
-    private static IEnumerable<NginxDirectiveSyntax> Walk(IEnumerable<NginxDirectiveSyntax> list)
+    /// <summary>The directives and everything inside their blocks, in file order (an explicit stack, no recursion).</summary>
+    private static IEnumerable<NginxDirectiveSyntax> Walk(ImmutableArray<NginxDirectiveSyntax> list)
     {
-        foreach (var d in list)
+        var stack = new Stack<(ImmutableArray<NginxDirectiveSyntax> List, int Next)>();
+        stack.Push((list, 0));
+        while (stack.Count > 0)
         {
+            var (directives, next) = stack.Pop();
+            if (next >= directives.Length)
+            {
+                continue;
+            }
+
+            stack.Push((directives, next + 1));
+            var d = directives[next];
             yield return d;
             if (d.Block is { } block)
             {
-                foreach (var c in Walk(block))
-                {
-                    yield return c;
-                }
+                stack.Push((block, 0));
             }
         }
     }
@@ -163,7 +171,19 @@ public static class NginxBinder
                         node.NameLocation));
                 }
 
-                if (d.Block is { } block)
+                if (d.Block is not { } block)
+                {
+                    continue;
+                }
+
+                if (block.Length > 0 && node.Ancestors().Count() > NginxParser.MaxNesting)
+                {
+                    // Each file nests at most MaxNesting levels; included files could stack them deeper still.
+                    Diagnostics.Add(new BindDiagnostic("CL0001", DiagnosticLevel.Error,
+                        $"Block '{d.Name}' is nested more than {NginxParser.MaxNesting} levels deep through includes; ConfigLint does not read what is inside it.",
+                        node.NameLocation));
+                }
+                else
                 {
                     Add(tree, block, node, depth, inData || DataBlocks.Contains(d.Name), scope is { } outer ? Inner(outer, d.Name) : null);
                 }
