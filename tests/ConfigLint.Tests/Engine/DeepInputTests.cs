@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using ConfigLint.Syntax.Compose;
 using ConfigLint.Syntax.Nginx;
 using ConfigLint.Tests.Testing;
 using Microsoft.CodeAnalysis.Text;
@@ -61,5 +63,103 @@ public class DeepInputTests
         var f = result.Of("CL0001").ShouldHaveSingleItem();
         f.Message.ShouldContain("through includes");
         f.Path.ShouldEndWith("conf.d/next.conf");
+    }
+
+    /// <summary>About 100 KB of YAML built to be slow or deep, and where the located CL0001 must be.</summary>
+    public static TheoryData<string, string, string> HostileYaml => new()
+    {
+        { "flow sequences", new string('[', 100_000), $"1:{YamlParser.MaxNesting + 1}" },
+        { "flow mappings", new string('{', 100_000), $"1:{YamlParser.MaxNesting + 1}" },
+        { "block sequences on one line", string.Concat(Enumerable.Repeat("- ", 50_000)), $"1:{(2 * YamlParser.MaxNesting) + 1}" },
+        { "explicit keys", string.Concat(Enumerable.Repeat("? ", 50_000)), $"1:{(2 * YamlParser.MaxNesting) + 1}" },
+        { "indented mappings", string.Concat(Enumerable.Range(0, 440).Select(i => new string(' ', i) + "a:\n")), $"{YamlParser.MaxNesting + 1}:{YamlParser.MaxNesting + 1}" },
+        { "indented sequences", string.Concat(Enumerable.Range(0, 440).Select(i => new string(' ', i) + "-\n")), $"{YamlParser.MaxNesting + 1}:{YamlParser.MaxNesting + 1}" },
+        {
+            "merge key chain",
+            "x0: &m0 {k0: v}\n" + string.Concat(Enumerable.Range(1, 4000).Select(i => $"x{i}: &m{i} {{k{i}: v, <<: *m{i - 1}}}\n")) + "services: {s: {<<: *m4000, image: x}}\n",
+            $"{YamlMappingNode.MaxMergeDepth + 2}:{$"x{YamlMappingNode.MaxMergeDepth + 1}: &m{YamlMappingNode.MaxMergeDepth + 1} {{k{YamlMappingNode.MaxMergeDepth + 1}: v, ".Length + 1}"
+        },
+        {
+            "merge keys fanning out",
+            "x0: &m0 {k0: v}\n" + string.Concat(Enumerable.Range(1, 30).Select(i => $"x{i}: &m{i} {{k{i}: v, <<: [{string.Join(", ", Enumerable.Repeat($"*m{i - 1}", 10))}]}}\n")) + "services: {s: {<<: *m30, image: x}}\n",
+            "5:22"
+        },
+        {
+            "billion laughs",
+            "x-0: &a0 [lol]\n" + string.Concat(Enumerable.Range(1, 2000).Select(i => $"x-{i}: &a{i} [{string.Join(",", Enumerable.Repeat($"*a{i - 1}", 9))}]\n")),
+            "5:11"
+        },
+    };
+
+    [Theory]
+    [MemberData(nameof(HostileYaml))]
+    public void Hostile_yaml_is_fast_located_and_round_trips(string what, string text, string where)
+    {
+        var watch = Stopwatch.StartNew();
+        var tree = SmallStack.Run(() =>
+        {
+            var t = YamlParser.Parse("compose.yaml", SourceText.From(text));
+            foreach (var document in t.Documents)
+            {
+                // What the compose loader asks: every mapping's effective pairs.
+                Touch(document.Root);
+            }
+
+            return t;
+        });
+        watch.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(1), what);
+        tree.ToFullString().ShouldBe(text);
+        tree.CheckFidelity().ShouldBeNull();
+        // A long merge chain is also excessive aliasing for docker compose: both may be reported.
+        tree.Diagnostics.Where(d => d.Id == "CL0001")
+            .Select(d => tree.Text.Lines.GetLinePosition(d.Span.Start))
+            .Select(p => $"{p.Line + 1}:{p.Character + 1}")
+            .ShouldContain(where, what);
+    }
+
+    [Fact]
+    public void Deep_flow_yaml_is_located_and_other_files_are_still_checked()
+    {
+        using var t = new TempTree();
+        t.Write("compose.yaml", "services:\n  a:\n    image: x:1\n    labels: " + new string('[', 100_000) + "\n");
+        t.Write("torrc", OpenTorrc);
+        var result = SmallStack.Run(() => t.Check());
+        result.Errors.ShouldBeEmpty();
+        var deep = result.Of("CL0001").ShouldHaveSingleItem();
+        // Three block mappings are open before the first '['.
+        deep.Where().ShouldBe($"4:{13 + YamlParser.MaxNesting - 3}");
+        deep.Message.ShouldContain("nest more than");
+        result.Of("TOR001").ShouldHaveSingleItem();
+    }
+
+    /// <summary>Every mapping's effective pairs, walked with a stack.</summary>
+    private static void Touch(YamlNode? root)
+    {
+        var stack = new Stack<YamlNode>();
+        if (root is not null)
+        {
+            stack.Push(root);
+        }
+
+        while (stack.Count > 0)
+        {
+            switch (stack.Pop())
+            {
+                case YamlMappingNode m:
+                    foreach (var pair in m.EffectivePairs)
+                    {
+                        stack.Push(pair.Value);
+                    }
+
+                    break;
+                case YamlSequenceNode s:
+                    foreach (var item in s.Items)
+                    {
+                        stack.Push(item);
+                    }
+
+                    break;
+            }
+        }
     }
 }
