@@ -132,18 +132,18 @@ public static class NginxBinder
 
         public ImmutableArray<BindDiagnostic>.Builder Diagnostics { get; } = ImmutableArray.CreateBuilder<BindDiagnostic>();
 
-        private readonly List<string> _stack = [];
+        private readonly IncludeStack _stack = new();
 
-        public void Splice(SyntaxTree tree, NginxNode parent, int depth, bool inData, Scope? scope)
+        public void Splice(SyntaxTree tree, NginxNode parent, int depth, bool inData, Scope? scope, SourceLocation? via = null, string? directive = null)
         {
-            _stack.Add(workspace.FullPathOf(tree));
+            _stack.Push(workspace.FullPathOf(tree), via, directive);
             Files.Add(tree);
             if (tree.Root is NginxDocumentSyntax doc)
             {
                 Add(tree, doc.Directives, parent, depth, inData, scope);
             }
 
-            _stack.RemoveAt(_stack.Count - 1);
+            _stack.Pop();
         }
 
         private void Add(SyntaxTree tree, IEnumerable<NginxDirectiveSyntax> directives, NginxNode parent, int depth, bool inData, Scope? scope)
@@ -303,10 +303,10 @@ public static class NginxBinder
 
             foreach (var match in matches)
             {
-                if (_stack.Contains(match, StringComparer.Ordinal))
+                if (_stack.Contains(match))
                 {
-                    Diagnostics.Add(new BindDiagnostic("CL0004", DiagnosticLevel.Error,
-                        $"'include {pattern}' includes '{Path.GetFileName(match)}', which is already being included: an include cycle.", location));
+                    // nginx has no include depth limit: it recurses until it runs out of stack (nginx -t crashes) or of open files.
+                    _stack.ReportCycle(match, location, $"include {pattern}", "nginx recurses through it until it crashes or runs out of open files.", Diagnostics);
                     continue;
                 }
 
@@ -317,7 +317,7 @@ public static class NginxBinder
                     continue;
                 }
 
-                Splice(included, parent, depth + 1, inData: false, scope);
+                Splice(included, parent, depth + 1, inData: false, scope, location, $"include {pattern}");
             }
         }
     }
