@@ -92,3 +92,31 @@ public class IncludeCycleTests
         ShouldBeTheSameNamedAlone(t, "squid.conf");
     }
 }
+
+public class ComposeIncludeTests
+{
+    [Fact]
+    public void Compose_include_cycle_is_reported_and_the_included_services_are_analysed()
+    {
+        using var t = new TempTree();
+        t.Write("compose.yaml", "include:\n  - other.yaml\nservices:\n  web:\n    image: redis:7\n    ports: [\"6379:6379\"]\n");
+        t.Write("other.yaml", "include:\n  - path: compose.yaml\nservices:\n  db:\n    image: postgres:16\n    ports: [\"5432:5432\"]\n");
+        var result = t.Check();
+        result.Errors.ShouldBeEmpty();
+        result.Of("CMP001").Select(f => f.Path).Order(StringComparer.Ordinal).ShouldBe(["compose.yaml", "other.yaml"]);
+        result.Of("CL0004").Select(f => $"{f.Path}({f.Where()})").ShouldBe(["compose.yaml(2:5)", "other.yaml(2:11)"]);
+        result.Of("CL0004").ShouldAllBe(f => f.Message.Contains("include cycle") && f.Message.Contains("docker compose rejects it"));
+    }
+
+    [Fact]
+    public void Compose_file_including_itself_and_a_missing_file_are_located()
+    {
+        using var t = new TempTree();
+        t.Write("compose.yaml", "include: [compose.yaml, sub/missing.yaml]\nservices:\n  web: {image: redis:7, ports: [\"6379:6379\"]}\n");
+        var result = t.Check();
+        result.Of("CMP001").ShouldHaveSingleItem();
+        result.Of("CL0004").Select(f => f.Where()).ShouldBe(["1:11", "1:25"]);
+        result.Of("CL0004").First().Message.ShouldContain("the file it is in");
+        result.Of("CL0004").Last().Message.ShouldContain("cannot find");
+    }
+}
