@@ -203,4 +203,15 @@ public class DeepInputTests
         // No path leads to client input, so every path would have been tried.
         (await run).Of("NGX005").ShouldBeEmpty();
     }
+
+    [Fact]
+    public async Task An_include_glob_with_many_stars_is_not_exponential()
+    {
+        // nginx 'include *a*a*…*b;' against a long file name: each '*' tries every split of the name.
+        var pattern = string.Concat(Enumerable.Repeat("*a", 30)) + "*b";
+        var run = Task.Run(() => ConfigLint.Semantics.Glob.IsMatch(new string('a', 300), pattern));
+        (await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(10)))).ShouldBe(run);
+        (await run).ShouldBeFalse();
+        ConfigLint.Semantics.Glob.IsMatch(new string('a', 300) + "b", pattern).ShouldBeTrue();
+    }
 }
