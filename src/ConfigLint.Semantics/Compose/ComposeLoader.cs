@@ -79,12 +79,13 @@ public static class ComposeLoader
         }
 
         var services = ImmutableArray.CreateBuilder<ComposeService>();
+        var expanded = new Dictionary<RawService, List<RawService>>();
         foreach (var name in order)
         {
             var first = raw[name].FirstOrDefault();
             var nameLocation = first is null ? new SourceLocation(files[0], default) : new SourceLocation(first.Tree, first.Key.Span);
             var service = new ComposeService { Name = name, Project = project, NameLocation = nameLocation };
-            foreach (var source in raw[name].SelectMany(r => Expand(r, raw, loadFile, project, [], 0)))
+            foreach (var source in raw[name].SelectMany(r => Expand(r, raw, loadFile, project, [], 0, expanded)))
             {
                 Apply(service, source.Mapping, new Ctx(source.Tree, env, source.Directory));
             }
@@ -216,8 +217,26 @@ public static class ComposeLoader
     /// recursively; a name in an extended file resolves within that file. Cycles and missing bases are reported
     /// on the project.
     /// </summary>
-    private static IEnumerable<RawService> Expand(RawService source, Dictionary<string, List<RawService>> scope,
-        Func<string, YamlSyntaxTree?>? loadFile, ComposeProject project, HashSet<string> visiting, int depth)
+    /// <remarks>
+    /// A service defined in several files (an override, included files) extends through each definition, so the
+    /// chain fans out: each mapping is expanded once (<paramref name="expanded"/>) and the expansion is capped.
+    /// </remarks>
+    private static List<RawService> Expand(RawService source, Dictionary<string, List<RawService>> scope,
+        Func<string, YamlSyntaxTree?>? loadFile, ComposeProject project, HashSet<string> visiting, int depth, Dictionary<RawService, List<RawService>> expanded)
+    {
+        if (!expanded.TryGetValue(source, out var result))
+        {
+            result = ExpandOnce(source, scope, loadFile, project, visiting, depth, expanded);
+            expanded[source] = result;
+        }
+
+        return result;
+    }
+
+    private const int MaxExtendedDefinitions = 1000;
+
+    private static List<RawService> ExpandOnce(RawService source, Dictionary<string, List<RawService>> scope,
+        Func<string, YamlSyntaxTree?>? loadFile, ComposeProject project, HashSet<string> visiting, int depth, Dictionary<RawService, List<RawService>> expanded)
     {
         if (source.Mapping["extends"] is not { } extends)
         {
@@ -259,8 +278,15 @@ public static class ComposeLoader
             return [source];
         }
 
-        var result = bases.SelectMany(b => Expand(b, scope, loadFile, project, visiting, depth + 1)).ToList();
+        var result = bases.SelectMany(b => Expand(b, scope, loadFile, project, visiting, depth + 1, expanded)).ToList();
         visiting.Remove(key);
+        if (result.Count > MaxExtendedDefinitions)
+        {
+            project.AddDiagnostic(new BindDiagnostic("CL0001", DiagnosticLevel.Error,
+                $"'extends: {baseName}' expands to more than {MaxExtendedDefinitions} service definitions; ConfigLint reads only the last {MaxExtendedDefinitions}.", location));
+            result = result[^MaxExtendedDefinitions..];
+        }
+
         result.Add(source);
         return result;
     }

@@ -119,4 +119,21 @@ public class ComposeIncludeTests
         result.Of("CL0004").First().Message.ShouldContain("the file it is in");
         result.Of("CL0004").Last().Message.ShouldContain("cannot find");
     }
+
+    [Fact]
+    public async Task Extends_through_services_defined_in_many_included_files_is_not_exponential()
+    {
+        using var t = new TempTree();
+        var chain = "services:\n  s0: {image: redis:7, ports: [\"6379:6379\"]}\n" + string.Concat(Enumerable.Range(1, 16).Select(i => $"  s{i}: {{extends: s{i - 1}}}\n"));
+        t.Write("compose.yaml", "include: [" + string.Join(", ", Enumerable.Range(1, 6).Select(i => $"part{i}.yaml")) + "]\n" + chain);
+        for (var i = 1; i <= 6; i++)
+        {
+            t.Write($"part{i}.yaml", chain);
+        }
+
+        // Each service name has seven definitions, each extending all seven of the one before: 7^16 paths.
+        var run = Task.Run(() => t.Check("CMP001"));
+        (await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(20)))).ShouldBe(run);
+        (await run).Of("CMP001").ShouldNotBeEmpty();
+    }
 }
