@@ -88,15 +88,31 @@ public static class Glob
             return false;
         }
 
-        return Match(name, 0, pattern, 0, 0);
+        return Match(name, 0, pattern, 0, 0, []);
     }
 
-    private static bool Match(string s, int si, string p, int pi, int depth)
+    /// <summary>
+    /// <paramref name="failed"/> holds the (name, pattern) positions already known not to match: a pattern such as
+    /// <c>*a*a*a*a*b</c> against a long name is then quadratic instead of exponential.
+    /// </summary>
+    private static bool Match(string s, int si, string p, int pi, int depth, HashSet<(int, int)> failed)
     {
-        if (depth > 64)
+        if (depth > 64 || failed.Contains((si, pi)))
         {
             return false;
         }
+
+        if (MatchFrom(s, si, p, pi, depth, failed))
+        {
+            return true;
+        }
+
+        failed.Add((si, pi));
+        return false;
+    }
+
+    private static bool MatchFrom(string s, int si, string p, int pi, int depth, HashSet<(int, int)> failed)
+    {
 
         while (pi < p.Length)
         {
@@ -115,7 +131,7 @@ public static class Glob
 
                 for (var k = si; k <= s.Length; k++)
                 {
-                    if (Match(s, k, p, pi, depth + 1))
+                    if (Match(s, k, p, pi, depth + 1, failed))
                     {
                         return true;
                     }

@@ -81,35 +81,31 @@ public class SyntaxNode : SyntaxElement
         }
     }
 
-    public IEnumerable<SyntaxToken> DescendantTokens()
-    {
-        foreach (var child in Children)
-        {
-            if (child is SyntaxToken token)
-            {
-                yield return token;
-            }
-            else if (child is SyntaxNode node)
-            {
-                foreach (var t in node.DescendantTokens())
-                {
-                    yield return t;
-                }
-            }
-        }
-    }
+    /// <summary>Every token below the node, in text order (walked with an explicit stack: no recursion on input depth).</summary>
+    public IEnumerable<SyntaxToken> DescendantTokens() => Descendants().OfType<SyntaxToken>();
 
-    public IEnumerable<SyntaxNode> DescendantNodes()
+    /// <summary>Every node below the node, parents before children, in text order.</summary>
+    public IEnumerable<SyntaxNode> DescendantNodes() => Descendants().OfType<SyntaxNode>();
+
+    /// <summary>Every element below the node in pre-order, without recursion, so a deep tree cannot exhaust the stack.</summary>
+    private IEnumerable<SyntaxElement> Descendants()
     {
-        foreach (var child in Children)
+        var stack = new Stack<(SyntaxNode Node, int Next)>();
+        stack.Push((this, 0));
+        while (stack.Count > 0)
         {
-            if (child is SyntaxNode node)
+            var (node, next) = stack.Pop();
+            if (next >= node.Children.Length)
             {
-                yield return node;
-                foreach (var n in node.DescendantNodes())
-                {
-                    yield return n;
-                }
+                continue;
+            }
+
+            stack.Push((node, next + 1));
+            var child = node.Children[next];
+            yield return child;
+            if (child is SyntaxNode inner)
+            {
+                stack.Push((inner, 0));
             }
         }
     }

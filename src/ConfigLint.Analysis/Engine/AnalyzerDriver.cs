@@ -205,55 +205,19 @@ public sealed class AnalyzerDriver
         return result;
     }
 
-    private static ImmutableArray<TorConfig> BindTor(List<SyntaxTree> torTrees, FileSystemWorkspace workspace)
-    {
-        // A torrc that another torrc includes is not a configuration of its own.
-        var included = new HashSet<string>(StringComparer.Ordinal);
-        var queue = new Queue<SyntaxTree>(torTrees);
-        var visited = new HashSet<string>(StringComparer.Ordinal);
-        while (queue.Count > 0 && visited.Count < 10_000)
-        {
-            var tree = queue.Dequeue();
-            if (!visited.Add(workspace.FullPathOf(tree)))
-            {
-                continue;
-            }
+    /// <summary>Torrc files that no other torrc includes (the includes are read to find out) are configurations of their own.</summary>
+    private static ImmutableArray<TorConfig> BindTor(List<SyntaxTree> torTrees, FileSystemWorkspace workspace) =>
+        [.. IncludeGraph.Roots(torTrees, t => TorBinder.DirectIncludes(t, workspace), workspace.FullPathOf,
+            path => workspace.GetTree(path, Language.Tor, out _) is { } t and not UnparsedTree ? t : null)
+            .Select(r => TorBinder.Bind(r, workspace))];
 
-            foreach (var path in TorBinder.DirectIncludes(tree, workspace))
-            {
-                if (path != workspace.FullPathOf(tree))
-                {
-                    included.Add(path);
-                }
-
-                if (workspace.GetTree(path, Language.Tor, out _) is { } child)
-                {
-                    queue.Enqueue(child);
-                }
-            }
-        }
-
-        var roots = torTrees.Where(t => !included.Contains(workspace.FullPathOf(t))).ToList();
-        return [.. roots.Select(r => TorBinder.Bind(r, workspace))];
-    }
-
-    /// <summary>Main files of a language: those no other file of it includes (each is bound as one configuration).</summary>
-    private static ImmutableArray<SyntaxTree> MainFiles(List<SyntaxTree> trees, FileSystemWorkspace workspace, Func<SyntaxTree, IWorkspace, IReadOnlyList<string>> includes)
-    {
-        var included = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var tree in trees)
-        {
-            foreach (var path in includes(tree, workspace))
-            {
-                if (path != workspace.FullPathOf(tree))
-                {
-                    included.Add(path);
-                }
-            }
-        }
-
-        return [.. trees.Where(t => !included.Contains(workspace.FullPathOf(t)))];
-    }
+    /// <summary>
+    /// Main files of a language, each bound as one configuration: those no other discovered file of it includes, and
+    /// the files of an include cycle nothing outside it includes (<see cref="IncludeGraph.Roots"/>). A fragment resolves
+    /// its includes against a guessed prefix, so files it alone names are not read here.
+    /// </summary>
+    private static ImmutableArray<SyntaxTree> MainFiles(List<SyntaxTree> trees, FileSystemWorkspace workspace, Func<SyntaxTree, IWorkspace, IReadOnlyList<string>> includes) =>
+        IncludeGraph.Roots(trees, t => includes(t, workspace), workspace.FullPathOf, _ => null);
 
     private static readonly string[] MainComposeNames = ["compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"];
 

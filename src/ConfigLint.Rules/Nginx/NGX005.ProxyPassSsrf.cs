@@ -41,9 +41,14 @@ public sealed class ProxyPassSsrf : IRule
     }
 
     /// <summary>Where a variable's value comes from when a client controls it, or null.</summary>
-    internal static string? Taint(NginxNode at, string variable, int depth)
+    /// <remarks>
+    /// <paramref name="visited"/> holds the (level, variable) pairs already followed, all of which led nowhere: a
+    /// <c>set</c> naming the same variable many times over several levels is followed once, not once per path.
+    /// </remarks>
+    internal static string? Taint(NginxNode at, string variable, int depth, HashSet<(NginxNode, string)>? visited = null)
     {
-        if (depth > 8)
+        visited ??= [];
+        if (depth > 8 || !visited.Add((at, variable)))
         {
             return null;
         }
@@ -68,7 +73,7 @@ public sealed class ProxyPassSsrf : IRule
         {
             foreach (var inner in NginxFacts.Variables(set.Arg(1)))
             {
-                if (Taint(set, inner, depth + 1) is { } source)
+                if (Taint(set, inner, depth + 1, visited) is { } source)
                 {
                     return $"is set from ${inner}, which {source}";
                 }

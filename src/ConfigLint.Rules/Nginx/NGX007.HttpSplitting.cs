@@ -38,8 +38,15 @@ public sealed class HttpSplitting : IRule
         }
     }
 
-    private static bool CanCarryNewline(Semantics.Nginx.NginxNode node, string variable, int depth = 0)
+    /// <remarks>Each (level, variable) pair is followed once (<paramref name="visited"/>), however many paths lead to it.</remarks>
+    private static bool CanCarryNewline(Semantics.Nginx.NginxNode node, string variable, int depth = 0, HashSet<(Semantics.Nginx.NginxNode, string)>? visited = null)
     {
+        visited ??= [];
+        if (!visited.Add((node, variable)))
+        {
+            return false;
+        }
+
         if (variable is "uri" or "document_uri")
         {
             return true;
@@ -53,6 +60,6 @@ public sealed class HttpSplitting : IRule
         }
 
         return depth < 8 && NginxFacts.SetOf(node, variable) is { } set
-            && NginxFacts.Variables(set.Arg(1)).Any(inner => CanCarryNewline(set, inner, depth + 1));
+            && NginxFacts.Variables(set.Arg(1)).Any(inner => CanCarryNewline(set, inner, depth + 1, visited));
     }
 }

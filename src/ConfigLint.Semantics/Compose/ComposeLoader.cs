@@ -20,7 +20,7 @@ public static class ComposeLoader
         var project = new ComposeProject { Directory = directory, Files = [.. files], Environment = env };
         var raw = new Dictionary<string, List<RawService>>(StringComparer.Ordinal);
         var order = new List<string>();
-        foreach (var tree in files)
+        foreach (var (tree, fileDirectory) in WithIncludes(files, directory, loadFile, project))
         {
             foreach (var document in tree.Documents)
             {
@@ -45,9 +45,9 @@ public static class ComposeLoader
                     foreach (var pair in configs.EffectivePairs)
                     {
                         var file = (pair.Value.Deref() as YamlMappingNode)?["file"];
-                        if (pair.KeyText is { } name && new Ctx(tree, env, directory).Value(file) is { } path)
+                        if (pair.KeyText is { } name && new Ctx(tree, env, fileDirectory).Value(file) is { } path)
                         {
-                            project.SetConfigFile(name, Path.GetFullPath(Path.Combine(directory, path.Value)));
+                            project.SetConfigFile(name, Path.GetFullPath(Path.Combine(fileDirectory, path.Value)));
                         }
                     }
                 }
@@ -72,21 +72,22 @@ public static class ComposeLoader
 
                     if (pair.Value.Deref() is YamlMappingNode mapping && pair.Value.Tag != "!reset")
                     {
-                        list.Add(new RawService(tree, pair.Key, mapping, directory));
+                        list.Add(new RawService(tree, pair.Key, mapping, fileDirectory));
                     }
                 }
             }
         }
 
         var services = ImmutableArray.CreateBuilder<ComposeService>();
+        var expanded = new Dictionary<RawService, List<RawService>>();
         foreach (var name in order)
         {
             var first = raw[name].FirstOrDefault();
             var nameLocation = first is null ? new SourceLocation(files[0], default) : new SourceLocation(first.Tree, first.Key.Span);
             var service = new ComposeService { Name = name, Project = project, NameLocation = nameLocation };
-            foreach (var source in raw[name].SelectMany(r => Expand(r, raw, loadFile, project, [], 0)))
+            foreach (var source in raw[name].SelectMany(r => Expand(r, raw, loadFile, project, [], 0, expanded)))
             {
-                Apply(service, source.Mapping, new Ctx(source.Tree, env, directory));
+                Apply(service, source.Mapping, new Ctx(source.Tree, env, source.Directory));
             }
 
             services.Add(service);
@@ -94,6 +95,118 @@ public static class ComposeLoader
 
         project.Services = services.ToImmutable();
         return project;
+    }
+
+    /// <summary>How deep <c>include:</c> may nest before ConfigLint stops following it.</summary>
+    private const int MaxIncludeDepth = 32;
+
+    /// <summary>
+    /// The project's files with the files their top-level <c>include:</c> names (a path, a list of paths, or
+    /// <c>{path, project_directory}</c>), each included file before the file that includes it and with the folder its
+    /// relative paths resolve against. A missing file and an include cycle are CL0004: docker compose rejects both.
+    /// </summary>
+    private static List<(YamlSyntaxTree Tree, string Directory)> WithIncludes(IReadOnlyList<YamlSyntaxTree> files, string directory,
+        Func<string, YamlSyntaxTree?>? loadFile, ComposeProject project)
+    {
+        var result = new List<(YamlSyntaxTree, string)>();
+        var seen = new HashSet<YamlSyntaxTree>();
+        var diagnostics = ImmutableArray.CreateBuilder<BindDiagnostic>();
+        foreach (var file in files)
+        {
+            var stack = new IncludeStack();
+            Visit(file, PathOf(file, directory), directory, null, null);
+
+            void Visit(YamlSyntaxTree tree, string fullPath, string treeDirectory, SourceLocation? via, string? directive)
+            {
+                stack.Push(fullPath, via, directive);
+                foreach (var (pathNode, projectDirectory) in IncludeEntries(tree))
+                {
+                    var value = pathNode.Value;
+                    var location = new SourceLocation(tree, pathNode.Span);
+                    if (value.Contains("://", StringComparison.Ordinal) || value.StartsWith("oci:", StringComparison.Ordinal) || value.StartsWith("git@", StringComparison.Ordinal))
+                    {
+                        // Remote resources are not fetched: nothing leaves the machine.
+                        continue;
+                    }
+
+                    var target = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(fullPath)!, value));
+                    if (stack.Contains(target))
+                    {
+                        stack.ReportCycle(target, location, $"include: {value}", "docker compose rejects it (\"include cycle detected\").", diagnostics);
+                        continue;
+                    }
+
+                    if (stack.Count >= MaxIncludeDepth)
+                    {
+                        diagnostics.Add(new BindDiagnostic("CL0004", DiagnosticLevel.Error,
+                            $"'include: {value}' nests more than {MaxIncludeDepth} levels deep; ConfigLint does not follow it.", location));
+                        continue;
+                    }
+
+                    if (loadFile?.Invoke(target) is not { } included)
+                    {
+                        diagnostics.Add(new BindDiagnostic("CL0004", DiagnosticLevel.Error,
+                            $"'include: {value}' names a file ConfigLint cannot find in the linted folder; docker compose refuses to start without it.", location));
+                        continue;
+                    }
+
+                    var includedDirectory = projectDirectory is null
+                        ? Path.GetDirectoryName(target)!
+                        : Path.GetFullPath(Path.Combine(Path.GetDirectoryName(fullPath)!, projectDirectory));
+                    Visit(included, target, includedDirectory, location, $"include: {value}");
+                }
+
+                stack.Pop();
+                if (seen.Add(tree))
+                {
+                    result.Add((tree, treeDirectory));
+                }
+            }
+        }
+
+        foreach (var diagnostic in diagnostics)
+        {
+            project.AddDiagnostic(diagnostic);
+        }
+
+        return result;
+    }
+
+    /// <summary>A project file's full path: its name in the project folder (the files are named relative to it).</summary>
+    private static string PathOf(YamlSyntaxTree tree, string directory) => Path.GetFullPath(Path.Combine(directory, Path.GetFileName(tree.Path)));
+
+    /// <summary>The paths a file's top-level <c>include:</c> names, each with its <c>project_directory</c> if one is given.</summary>
+    private static IEnumerable<(YamlScalarNode Path, string? ProjectDirectory)> IncludeEntries(YamlSyntaxTree tree)
+    {
+        foreach (var root in tree.Documents.Select(d => d.Root?.Deref()).OfType<YamlMappingNode>())
+        {
+            if (root["include"] is not YamlSequenceNode items)
+            {
+                continue;
+            }
+
+            foreach (var item in items.Items.Select(i => i.Deref()))
+            {
+                if (item is YamlScalarNode { IsNull: false } single)
+                {
+                    yield return (single, null);
+                }
+                else if (item is YamlMappingNode entry)
+                {
+                    var projectDirectory = (entry["project_directory"] as YamlScalarNode)?.Value;
+                    var paths = entry["path"] switch
+                    {
+                        YamlScalarNode one => [one],
+                        YamlSequenceNode many => many.Items.Select(p => p.Deref()).OfType<YamlScalarNode>(),
+                        _ => [],
+                    };
+                    foreach (var path in paths.Where(p => !p.IsNull))
+                    {
+                        yield return (path, projectDirectory);
+                    }
+                }
+            }
+        }
     }
 
     /// <summary>A service's mapping in one file, and the folder that file's relative paths resolve against.</summary>
@@ -104,8 +217,26 @@ public static class ComposeLoader
     /// recursively; a name in an extended file resolves within that file. Cycles and missing bases are reported
     /// on the project.
     /// </summary>
-    private static IEnumerable<RawService> Expand(RawService source, Dictionary<string, List<RawService>> scope,
-        Func<string, YamlSyntaxTree?>? loadFile, ComposeProject project, HashSet<string> visiting, int depth)
+    /// <remarks>
+    /// A service defined in several files (an override, included files) extends through each definition, so the
+    /// chain fans out: each mapping is expanded once (<paramref name="expanded"/>) and the expansion is capped.
+    /// </remarks>
+    private static List<RawService> Expand(RawService source, Dictionary<string, List<RawService>> scope,
+        Func<string, YamlSyntaxTree?>? loadFile, ComposeProject project, HashSet<string> visiting, int depth, Dictionary<RawService, List<RawService>> expanded)
+    {
+        if (!expanded.TryGetValue(source, out var result))
+        {
+            result = ExpandOnce(source, scope, loadFile, project, visiting, depth, expanded);
+            expanded[source] = result;
+        }
+
+        return result;
+    }
+
+    private const int MaxExtendedDefinitions = 1000;
+
+    private static List<RawService> ExpandOnce(RawService source, Dictionary<string, List<RawService>> scope,
+        Func<string, YamlSyntaxTree?>? loadFile, ComposeProject project, HashSet<string> visiting, int depth, Dictionary<RawService, List<RawService>> expanded)
     {
         if (source.Mapping["extends"] is not { } extends)
         {
@@ -147,8 +278,15 @@ public static class ComposeLoader
             return [source];
         }
 
-        var result = bases.SelectMany(b => Expand(b, scope, loadFile, project, visiting, depth + 1)).ToList();
+        var result = bases.SelectMany(b => Expand(b, scope, loadFile, project, visiting, depth + 1, expanded)).ToList();
         visiting.Remove(key);
+        if (result.Count > MaxExtendedDefinitions)
+        {
+            project.AddDiagnostic(new BindDiagnostic("CL0001", DiagnosticLevel.Error,
+                $"'extends: {baseName}' expands to more than {MaxExtendedDefinitions} service definitions; ConfigLint reads only the last {MaxExtendedDefinitions}.", location));
+            result = result[^MaxExtendedDefinitions..];
+        }
+
         result.Add(source);
         return result;
     }

@@ -68,17 +68,25 @@ public static class NginxBinder
         return result;
     }
 
-    private static IEnumerable<NginxDirectiveSyntax> Walk(IEnumerable<NginxDirectiveSyntax> list)
+    /// <summary>The directives and everything inside their blocks, in file order (an explicit stack, no recursion).</summary>
+    private static IEnumerable<NginxDirectiveSyntax> Walk(ImmutableArray<NginxDirectiveSyntax> list)
     {
-        foreach (var d in list)
+        var stack = new Stack<(ImmutableArray<NginxDirectiveSyntax> List, int Next)>();
+        stack.Push((list, 0));
+        while (stack.Count > 0)
         {
+            var (directives, next) = stack.Pop();
+            if (next >= directives.Length)
+            {
+                continue;
+            }
+
+            stack.Push((directives, next + 1));
+            var d = directives[next];
             yield return d;
             if (d.Block is { } block)
             {
-                foreach (var c in Walk(block))
-                {
-                    yield return c;
-                }
+                stack.Push((block, 0));
             }
         }
     }
@@ -124,18 +132,18 @@ public static class NginxBinder
 
         public ImmutableArray<BindDiagnostic>.Builder Diagnostics { get; } = ImmutableArray.CreateBuilder<BindDiagnostic>();
 
-        private readonly List<string> _stack = [];
+        private readonly IncludeStack _stack = new();
 
-        public void Splice(SyntaxTree tree, NginxNode parent, int depth, bool inData, Scope? scope)
+        public void Splice(SyntaxTree tree, NginxNode parent, int depth, bool inData, Scope? scope, SourceLocation? via = null, string? directive = null)
         {
-            _stack.Add(workspace.FullPathOf(tree));
+            _stack.Push(workspace.FullPathOf(tree), via, directive);
             Files.Add(tree);
             if (tree.Root is NginxDocumentSyntax doc)
             {
                 Add(tree, doc.Directives, parent, depth, inData, scope);
             }
 
-            _stack.RemoveAt(_stack.Count - 1);
+            _stack.Pop();
         }
 
         private void Add(SyntaxTree tree, IEnumerable<NginxDirectiveSyntax> directives, NginxNode parent, int depth, bool inData, Scope? scope)
@@ -163,7 +171,19 @@ public static class NginxBinder
                         node.NameLocation));
                 }
 
-                if (d.Block is { } block)
+                if (d.Block is not { } block)
+                {
+                    continue;
+                }
+
+                if (block.Length > 0 && node.Ancestors().Count() > NginxParser.MaxNesting)
+                {
+                    // Each file nests at most MaxNesting levels; included files could stack them deeper still.
+                    Diagnostics.Add(new BindDiagnostic("CL0001", DiagnosticLevel.Error,
+                        $"Block '{d.Name}' is nested more than {NginxParser.MaxNesting} levels deep through includes; ConfigLint does not read what is inside it.",
+                        node.NameLocation));
+                }
+                else
                 {
                     Add(tree, block, node, depth, inData || DataBlocks.Contains(d.Name), scope is { } outer ? Inner(outer, d.Name) : null);
                 }
@@ -283,10 +303,10 @@ public static class NginxBinder
 
             foreach (var match in matches)
             {
-                if (_stack.Contains(match, StringComparer.Ordinal))
+                if (_stack.Contains(match))
                 {
-                    Diagnostics.Add(new BindDiagnostic("CL0004", DiagnosticLevel.Error,
-                        $"'include {pattern}' includes '{Path.GetFileName(match)}', which is already being included: an include cycle.", location));
+                    // nginx has no include depth limit: it recurses until it runs out of stack (nginx -t crashes) or of open files.
+                    _stack.ReportCycle(match, location, $"include {pattern}", "nginx recurses through it until it crashes or runs out of open files.", Diagnostics);
                     continue;
                 }
 
@@ -297,7 +317,7 @@ public static class NginxBinder
                     continue;
                 }
 
-                Splice(included, parent, depth + 1, inData: false, scope);
+                Splice(included, parent, depth + 1, inData: false, scope, location, $"include {pattern}");
             }
         }
     }

@@ -55,15 +55,23 @@ public sealed class NginxNode
     /// <summary>The directive as written, arguments joined by blanks (for messages).</summary>
     public string Text => IsRoot ? Name : string.Join(' ', Args.Prepend(Name));
 
+    /// <summary>Every directive below this one, parents first, in file order (an explicit stack, no recursion).</summary>
     public IEnumerable<NginxNode> Descendants()
     {
-        foreach (var child in _children)
+        var stack = new Stack<(NginxNode Node, int Next)>();
+        stack.Push((this, 0));
+        while (stack.Count > 0)
         {
-            yield return child;
-            foreach (var d in child.Descendants())
+            var (node, next) = stack.Pop();
+            if (next >= node._children.Count)
             {
-                yield return d;
+                continue;
             }
+
+            stack.Push((node, next + 1));
+            var child = node._children[next];
+            yield return child;
+            stack.Push((child, 0));
         }
     }
 

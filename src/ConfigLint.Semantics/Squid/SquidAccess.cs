@@ -48,9 +48,15 @@ public static class SquidAccess
     private static readonly HashSet<string> AuthTypes = new(StringComparer.Ordinal) { "proxy_auth", "proxy_auth_regex", "max_user_ip" };
 
     /// <summary>Whether an ACL asks for proxy authentication (<c>proxy_auth</c>, or an external helper fed the login).</summary>
-    public static bool RequiresAuth(SquidConfig config, string name, int depth = 0)
+    public static bool RequiresAuth(SquidConfig config, string name) => RequiresAuth(config, name, 0, new HashSet<string>(StringComparer.Ordinal));
+
+    /// <summary>
+    /// <paramref name="visited"/> holds the ACLs already asked: each is answered once, so ACLs combining the same
+    /// ACL many times over many levels cost once each, not once per path.
+    /// </summary>
+    private static bool RequiresAuth(SquidConfig config, string name, int depth, HashSet<string> visited)
     {
-        if (depth > 16 || config.Acl(name) is not { } acl)
+        if (depth > 16 || !visited.Add(name) || config.Acl(name) is not { } acl)
         {
             return false;
         }
@@ -67,13 +73,13 @@ public static class SquidAccess
                 && l.Args.Skip(1).Any(a => a.Value.Contains("%LOGIN", StringComparison.Ordinal) || a.Value.Contains("%ul", StringComparison.Ordinal)));
         }
 
-        return acl.Type is "any-of" or "all-of" && acl.Values.Any(v => RequiresAuth(config, v, depth + 1));
+        return acl.Type is "any-of" or "all-of" && acl.Values.Any(v => RequiresAuth(config, v, depth + 1, visited));
     }
 
     /// <summary>How one ACL reference matches the client's requests.</summary>
     public static AclMatch Classify(SquidConfig config, SquidAclRef reference, SquidClient client)
     {
-        var match = ClassifyAcl(config, reference.Name, client, 0);
+        var match = ClassifyAcl(config, reference.Name, client, 0, new Dictionary<string, AclMatch>(StringComparer.Ordinal));
         return reference.Negated ? Negate(match) : match;
     }
 
@@ -84,7 +90,22 @@ public static class SquidAccess
         _ => AclMatch.Broad,
     };
 
-    private static AclMatch ClassifyAcl(SquidConfig config, string name, SquidClient client, int depth)
+    /// <summary>Each ACL is classified once per question (<paramref name="known"/>), however many combining ACLs name it.</summary>
+    private static AclMatch ClassifyAcl(SquidConfig config, string name, SquidClient client, int depth, Dictionary<string, AclMatch> known)
+    {
+        if (known.TryGetValue(name, out var answer))
+        {
+            return answer;
+        }
+
+        // An ACL still being classified (a cycle) counts as matching nothing, as one past the depth limit does.
+        known[name] = AclMatch.Never;
+        answer = ClassifyAclCore(config, name, client, depth, known);
+        known[name] = answer;
+        return answer;
+    }
+
+    private static AclMatch ClassifyAclCore(SquidConfig config, string name, SquidClient client, int depth, Dictionary<string, AclMatch> known)
     {
         if (depth > 16 || config.Acl(name) is not { } acl)
         {
@@ -110,9 +131,9 @@ public static class SquidAccess
             case "myip" or "localip":
                 return AclMatch.Every;
             case "any-of":
-                return values.Select(v => ClassifyAcl(config, v, client, depth + 1)).DefaultIfEmpty(AclMatch.Never).Max();
+                return values.Select(v => ClassifyAcl(config, v, client, depth + 1, known)).DefaultIfEmpty(AclMatch.Never).Max();
             case "all-of":
-                return Combine(values.Select(v => ClassifyAcl(config, v, client, depth + 1)));
+                return Combine(values.Select(v => ClassifyAcl(config, v, client, depth + 1, known)));
         }
 
         if (DestinationTypes.Contains(acl.Type))

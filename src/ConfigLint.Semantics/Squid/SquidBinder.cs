@@ -101,7 +101,7 @@ public static class SquidBinder
 
         public Dictionary<string, SquidAcl> Acls { get; } = CreatePredefined(version);
 
-        private readonly List<string> _stack = [];
+        private readonly IncludeStack _stack = new();
         private readonly Stack<(bool Parent, bool Branch)> _conditions = new();
         private bool _quotedValues;
 
@@ -120,10 +120,10 @@ public static class SquidBinder
             return acls;
         }
 
-        public void Splice(SyntaxTree tree, int depth)
+        public void Splice(SyntaxTree tree, int depth, SourceLocation? via = null, string? includeDirective = null)
         {
             var fullPath = workspace.FullPathOf(tree);
-            _stack.Add(fullPath);
+            _stack.Push(fullPath, via, includeDirective);
             Files.Add(tree);
             if (tree.Root is SquidDocumentSyntax doc)
             {
@@ -140,7 +140,7 @@ public static class SquidBinder
                 }
             }
 
-            _stack.RemoveAt(_stack.Count - 1);
+            _stack.Pop();
         }
 
         private void Visit(SyntaxTree tree, SquidDirectiveSyntax directive, int depth)
@@ -374,10 +374,9 @@ public static class SquidBinder
 
                 foreach (var match in matches)
                 {
-                    if (_stack.Contains(match, StringComparer.Ordinal))
+                    if (_stack.Contains(match))
                     {
-                        Diagnostics.Add(new BindDiagnostic("CL0004", DiagnosticLevel.Error,
-                            $"'include {path}' includes '{Path.GetFileName(match)}', which is already being included: an include cycle; squid refuses to start.", location));
+                        _stack.ReportCycle(match, location, $"include {path}", $"squid refuses to start (\"includes are nested too deeply (>{MaxIncludeDepth})\").", Diagnostics);
                         continue;
                     }
 
@@ -388,7 +387,7 @@ public static class SquidBinder
                         continue;
                     }
 
-                    Splice(included, depth + 1);
+                    Splice(included, depth + 1, location, $"include {path}");
                 }
             }
         }

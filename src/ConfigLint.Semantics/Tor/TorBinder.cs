@@ -18,8 +18,7 @@ public static class TorBinder
         var lines = ImmutableArray.CreateBuilder<TorLine>();
         var files = ImmutableArray.CreateBuilder<SyntaxTree>();
         var diagnostics = ImmutableArray.CreateBuilder<BindDiagnostic>();
-        var stack = new List<string>();
-        Splice(main, workspace, 0, stack, lines, files, diagnostics);
+        Splice(main, workspace, 0, new IncludeStack(), lines, files, diagnostics, null, null);
         CheckServiceOrder(lines, diagnostics);
         return new TorConfig(main, lines.ToImmutable(), files.Distinct().ToImmutableArray(), diagnostics.ToImmutable());
     }
@@ -61,11 +60,15 @@ public static class TorBinder
         return result;
     }
 
-    private static void Splice(SyntaxTree tree, IWorkspace workspace, int depth, List<string> stack,
-        ImmutableArray<TorLine>.Builder lines, ImmutableArray<SyntaxTree>.Builder files, ImmutableArray<BindDiagnostic>.Builder diagnostics)
+    /// <summary>What tor does with a cycle: it follows it until its include depth limit and stops.</summary>
+    private const string CycleConsequence = "tor refuses to start (\"more than 31 nested %includes\").";
+
+    private static void Splice(SyntaxTree tree, IWorkspace workspace, int depth, IncludeStack stack,
+        ImmutableArray<TorLine>.Builder lines, ImmutableArray<SyntaxTree>.Builder files, ImmutableArray<BindDiagnostic>.Builder diagnostics,
+        SourceLocation? via, string? directive)
     {
         var fullPath = workspace.FullPathOf(tree);
-        stack.Add(fullPath);
+        stack.Push(fullPath, via, directive);
         files.Add(tree);
         if (tree.Root is TorDocumentSyntax doc)
         {
@@ -99,10 +102,9 @@ public static class TorBinder
 
                 foreach (var path in paths)
                 {
-                    if (stack.Contains(path, StringComparer.Ordinal))
+                    if (stack.Contains(path))
                     {
-                        diagnostics.Add(new BindDiagnostic("CL0004", DiagnosticLevel.Error,
-                            $"'%include {entry.Value}' includes '{Path.GetFileName(path)}', which is already being included: an include cycle; tor refuses to start.", location));
+                        stack.ReportCycle(path, location, $"%include {entry.Value}", CycleConsequence, diagnostics);
                         continue;
                     }
 
@@ -114,12 +116,12 @@ public static class TorBinder
                         continue;
                     }
 
-                    Splice(included, workspace, depth + 1, stack, lines, files, diagnostics);
+                    Splice(included, workspace, depth + 1, stack, lines, files, diagnostics, location, $"%include {entry.Value}");
                 }
             }
         }
 
-        stack.RemoveAt(stack.Count - 1);
+        stack.Pop();
     }
 
     /// <summary>Resolves an include value to files, sorted; or a problem to report.</summary>

@@ -20,22 +20,52 @@ public static class YamlParser
     {
         var s = text.ToString();
         var diagnostics = ImmutableArray.CreateBuilder<ParseDiagnostic>();
-        var root = BuildTokens(s, diagnostics);
-        var documents = BuildDocuments(s, diagnostics);
+        var root = BuildTokens(s, diagnostics, out var tooDeepAt);
+
+        // Past the nesting limit YamlDotNet's scanner slows down with every level (each token checks every open
+        // simple key), so the node pass never sees the over-deep rest of the file.
+        var documents = BuildDocuments(tooDeepAt >= 0 ? s[..tooDeepAt] : s, diagnostics);
+        foreach (var document in documents)
+        {
+            CheckAliasing(document, diagnostics);
+        }
+
         return new YamlSyntaxTree(path, language, text, root, diagnostics.ToImmutable(), documents);
     }
 
-    private static SyntaxNode BuildTokens(string s, ImmutableArray<ParseDiagnostic>.Builder diagnostics)
+    /// <summary>
+    /// How deep block and flow collections may nest (real compose files nest fewer than ten levels). The token pass
+    /// stops at the first collection past it, so neither YamlDotNet nor the node builder ever goes deeper.
+    /// </summary>
+    public const int MaxNesting = 256;
+
+    private static SyntaxNode BuildTokens(string s, ImmutableArray<ParseDiagnostic>.Builder diagnostics, out int tooDeepAt)
     {
         var pieces = new List<(SyntaxKind Kind, int Start, int End)>();
         var scanner = new Scanner(new StringReader(s), skipComments: false);
         var failedAt = -1;
+        tooDeepAt = -1;
         try
         {
             var budget = (4L * s.Length) + 64;
+            var nesting = 0;
             while (scanner.MoveNext())
             {
                 var t = scanner.Current!;
+                nesting += t switch
+                {
+                    BlockSequenceStart or BlockMappingStart or FlowSequenceStart or FlowMappingStart => 1,
+                    BlockEnd or FlowSequenceEnd or FlowMappingEnd => -1,
+                    _ => 0,
+                };
+                if (nesting > MaxNesting)
+                {
+                    failedAt = tooDeepAt = (int)Math.Min(t.Start.Index, s.Length);
+                    diagnostics.Add(new ParseDiagnostic("CL0001", DiagnosticLevel.Error,
+                        $"YAML collections nest more than {MaxNesting} levels deep here; ConfigLint does not read the rest of the file.", SpanAt(s, failedAt)));
+                    break;
+                }
+
                 if (t is YamlDotNet.Core.Tokens.Error || --budget < 0)
                 {
                     // With comments kept, YamlDotNet reports some errors as Error tokens (and can repeat them
@@ -182,7 +212,7 @@ public static class YamlParser
                 YamlNode? root = null;
                 if (!parser.Accept<EvDocumentEnd>(out _))
                 {
-                    root = builder.ReadNode(parser, 0);
+                    root = builder.ReadNode(parser);
                 }
 
                 if (builder.Failure is not null)
@@ -223,6 +253,89 @@ public static class YamlParser
         return documents.ToImmutable();
     }
 
+    /// <summary>
+    /// Aliases are never expanded here, but docker compose's YAML decoder (go-yaml) expands them, and refuses a
+    /// document where nodes decoded through aliases outweigh the rest ("document contains excessive aliasing"): the
+    /// billion-laughs defence. The same counts are taken without expanding anything: each node's expanded size once,
+    /// then a walk in document order that stops at the alias where the ratio is first exceeded.
+    /// </summary>
+    private static void CheckAliasing(YamlDocument document, ImmutableArray<ParseDiagnostic>.Builder diagnostics)
+    {
+        if (document.Root is not { } root)
+        {
+            return;
+        }
+
+        const long cap = 1L << 50;
+        var sizes = new Dictionary<YamlNode, long>(ReferenceEqualityComparer.Instance);
+        long SizeOf(YamlNode node) => node is YamlAliasNode alias
+            ? Math.Min(cap, 1 + (alias.Target is { } target ? sizes.GetValueOrDefault(target, 1) : 0))
+            : sizes.GetValueOrDefault(node, 1);
+
+        // Children complete before their parent, and an alias's target before the alias (it refers back only).
+        var post = new Stack<(YamlNode Node, bool Expanded)>();
+        post.Push((root, false));
+        while (post.Count > 0)
+        {
+            var (node, expanded) = post.Pop();
+            var children = Children(node);
+            if (!expanded && children.Count > 0)
+            {
+                post.Push((node, true));
+                for (var i = children.Count - 1; i >= 0; i--)
+                {
+                    post.Push((children[i], false));
+                }
+
+                continue;
+            }
+
+            sizes[node] = node is YamlAliasNode ? SizeOf(node) : Math.Min(cap, 1 + children.Sum(SizeOf));
+        }
+
+        long decoded = 0;
+        long throughAliases = 0;
+        var pre = new Stack<YamlNode>();
+        pre.Push(root);
+        while (pre.Count > 0)
+        {
+            var node = pre.Pop();
+            decoded++;
+            if (node is YamlAliasNode alias)
+            {
+                var expansion = SizeOf(alias) - 1;
+                decoded = Math.Min(cap, decoded + expansion);
+                throughAliases = Math.Min(cap, throughAliases + expansion);
+                if (throughAliases > 100 && decoded > 1000 && (double)throughAliases / decoded > AllowedAliasRatio(decoded))
+                {
+                    diagnostics.Add(new ParseDiagnostic("CL0001", DiagnosticLevel.Error,
+                        $"Alias '*{alias.Name}' makes the document expand to {decoded} nodes or more, mostly through aliases; docker compose's YAML decoder refuses it (\"document contains excessive aliasing\").",
+                        alias.Span));
+                    return;
+                }
+
+                continue;
+            }
+
+            var children = Children(node);
+            for (var i = children.Count - 1; i >= 0; i--)
+            {
+                pre.Push(children[i]);
+            }
+        }
+    }
+
+    private static IReadOnlyList<YamlNode> Children(YamlNode node) => node switch
+    {
+        YamlSequenceNode s => s.Items,
+        YamlMappingNode m => [.. m.Pairs.SelectMany(p => new[] { p.Key, p.Value })],
+        _ => [],
+    };
+
+    /// <summary>go-yaml's allowed share of alias-decoded nodes: 99% up to 400,000 nodes, falling linearly to 10% at 4,000,000.</summary>
+    private static double AllowedAliasRatio(long decoded) =>
+        decoded <= 400_000 ? 0.99 : decoded >= 4_000_000 ? 0.10 : 0.99 - (0.89 * (decoded - 400_000) / 3_600_000.0);
+
     private static TextSpan SpanAt(string s, int at) => new(at, at < s.Length && s[at] != '\n' && s[at] != '\r' ? 1 : 0);
 
     private static string Describe(YamlException ex)
@@ -258,28 +371,95 @@ public static class YamlParser
 
         public void Fail(Exception ex) => Failure ??= ex;
 
-        public YamlNode ReadNode(IParser parser, int depth)
+        /// <summary>
+        /// Reads one node and everything inside it. Iterative, with the open collections on an explicit stack, so the
+        /// thread's stack never grows with the input's nesting; on an error every open collection keeps what it has.
+        /// </summary>
+        public YamlNode ReadNode(IParser parser)
         {
-            if (--_budget < 0)
+            var open = new Stack<Collection>();
+            while (true)
             {
-                throw new YamlException(parser.Current!.Start, parser.Current.End, "the parser did not make progress");
+                YamlNode completed;
+                try
+                {
+                    if (open.TryPeek(out var top) && top.TryEnd(parser, this) is { } ended)
+                    {
+                        open.Pop();
+                        completed = ended;
+                    }
+                    else
+                    {
+                        if (--_budget < 0)
+                        {
+                            throw new YamlException(parser.Current!.Start, parser.Current.End, "the parser did not make progress");
+                        }
+
+                        if (open.Count > MaxNesting)
+                        {
+                            throw new YamlException(parser.Current!.Start, parser.Current.End, $"nesting deeper than {MaxNesting} levels");
+                        }
+
+                        if (ReadLeafOrOpen(parser) is { } leaf)
+                        {
+                            completed = leaf;
+                        }
+                        else
+                        {
+                            open.Push(_opened!);
+                            continue;
+                        }
+                    }
+                }
+                catch (Exception ex) when (IsYamlFailure(ex) && open.Count > 0)
+                {
+                    Fail(ex);
+                    return Unwind(open);
+                }
+
+                Register(completed);
+                if (open.Count == 0)
+                {
+                    return completed;
+                }
+
+                open.Peek().Add(completed, this);
+            }
+        }
+
+        /// <summary>After an error: closes the open collections innermost first with what each has read.</summary>
+        private YamlNode Unwind(Stack<Collection> open)
+        {
+            YamlNode? inner = null;
+            while (open.Count > 0)
+            {
+                var collection = open.Pop();
+                if (inner is not null)
+                {
+                    collection.Add(inner, this);
+                }
+
+                inner = collection.Build(this);
+                Register(inner);
             }
 
-            if (depth > 256)
-            {
-                throw new YamlException(parser.Current!.Start, parser.Current.End, "nesting deeper than 256 levels");
-            }
+            return inner!;
+        }
 
-            var node = ReadNodeCore(parser, depth);
+        internal void Report(ParseDiagnostic diagnostic) => diagnostics.Add(diagnostic);
+
+        private void Register(YamlNode node)
+        {
             if (node.Anchor is { } anchor)
             {
                 Anchors[anchor] = node;
             }
-
-            return node;
         }
 
-        private YamlNode ReadNodeCore(IParser parser, int depth)
+        private Collection? _opened;
+
+        /// <summary>A scalar or an alias; or null after a collection start was consumed (left in <see cref="_opened"/>).</summary>
+        private YamlNode? ReadLeafOrOpen(IParser parser)
         {
             if (parser.TryConsume<YamlDotNet.Core.Events.Scalar>(out var scalar))
             {
@@ -301,58 +481,77 @@ public static class YamlParser
 
             if (parser.TryConsume<SequenceStart>(out var seqStart))
             {
-                var items = ImmutableArray.CreateBuilder<YamlNode>();
-                try
-                {
-                    while (Failure is null && !parser.TryConsume<SequenceEnd>(out _))
-                    {
-                        items.Add(ReadNode(parser, depth + 1));
-                    }
-                }
-                catch (Exception ex) when (IsYamlFailure(ex))
-                {
-                    Fail(ex);
-                }
-
-                var last = items.Count > 0 ? items[^1].Span.End : (int)seqStart.End.Index;
-                return new YamlSequenceNode(Span(seqStart.Start, Math.Max(last, (int)seqStart.End.Index)),
-                    Anchor(seqStart.Anchor), Tag(seqStart.Tag), items.ToImmutable());
+                _opened = new Collection(seqStart, null);
+                return null;
             }
 
             if (parser.TryConsume<MappingStart>(out var mapStart))
             {
-                var pairs = ImmutableArray.CreateBuilder<YamlPair>();
-                var keys = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
-                try
-                {
-                    while (Failure is null && !parser.TryConsume<MappingEnd>(out _))
-                    {
-                        var key = ReadNode(parser, depth + 1);
-                        if (Failure is not null)
-                        {
-                            break;
-                        }
-
-                        var value = ReadNode(parser, depth + 1);
-                        CheckDuplicate(key, keys);
-                        pairs.Add(new YamlPair(key, value));
-                    }
-                }
-                catch (Exception ex) when (IsYamlFailure(ex))
-                {
-                    Fail(ex);
-                }
-
-                var last = pairs.Count > 0 ? pairs[^1].Value.Span.End : (int)mapStart.End.Index;
-                return new YamlMappingNode(Span(mapStart.Start, Math.Max(last, (int)mapStart.End.Index)),
-                    Anchor(mapStart.Anchor), Tag(mapStart.Tag), pairs.ToImmutable());
+                _opened = new Collection(null, mapStart);
+                return null;
             }
 
             var current = parser.Current!;
             throw new YamlException(current.Start, current.End, $"unexpected {current.GetType().Name}");
         }
 
-        private void CheckDuplicate(YamlNode key, Dictionary<string, YamlNode> keys)
+        /// <summary>A sequence or mapping being read: its start event and the items or pairs so far.</summary>
+        private sealed class Collection(SequenceStart? sequence, MappingStart? mapping)
+        {
+            private readonly ImmutableArray<YamlNode>.Builder _items = ImmutableArray.CreateBuilder<YamlNode>();
+            private readonly ImmutableArray<YamlPair>.Builder _pairs = ImmutableArray.CreateBuilder<YamlPair>();
+            private readonly Dictionary<string, YamlNode> _keys = new(StringComparer.Ordinal);
+            private YamlNode? _key;
+
+            /// <summary>Consumes the end event and returns the finished node, or null when the collection goes on.</summary>
+            public YamlNode? TryEnd(IParser parser, Builder builder) =>
+                sequence is not null
+                    ? parser.TryConsume<SequenceEnd>(out _) ? Build(builder) : null
+                    : _key is null && parser.TryConsume<MappingEnd>(out _) ? Build(builder) : null;
+
+            public void Add(YamlNode node, Builder builder)
+            {
+                if (sequence is not null)
+                {
+                    _items.Add(node);
+                }
+                else if (_key is null)
+                {
+                    _key = node;
+                }
+                else
+                {
+                    builder.CheckDuplicate(_key, _keys);
+                    _pairs.Add(new YamlPair(_key, node));
+                    _key = null;
+                }
+            }
+
+            /// <summary>The node with what has been read (a key without its value is dropped).</summary>
+            public YamlNode Build(Builder builder)
+            {
+                if (sequence is not null)
+                {
+                    var lastItem = _items.Count > 0 ? _items[^1].Span.End : (int)sequence.End.Index;
+                    return new YamlSequenceNode(builder.Span(sequence.Start, Math.Max(lastItem, (int)sequence.End.Index)),
+                        Anchor(sequence.Anchor), Tag(sequence.Tag), _items.ToImmutable());
+                }
+
+                var start = mapping!;
+                var last = _pairs.Count > 0 ? _pairs[^1].Value.Span.End : (int)start.End.Index;
+                var node = new YamlMappingNode(builder.Span(start.Start, Math.Max(last, (int)start.End.Index)),
+                    Anchor(start.Anchor), Tag(start.Tag), _pairs.ToImmutable());
+                if (node.MergeTooDeep && !node.SourceTooDeep && node.MergeKey is { } merge)
+                {
+                    builder.Report(new ParseDiagnostic("CL0001", DiagnosticLevel.Error,
+                        $"Merge keys ('<<') chain more than {YamlMappingNode.MaxMergeDepth} mappings deep here; ConfigLint does not follow this merge.", merge.Key.Span));
+                }
+
+                return node;
+            }
+        }
+
+        internal void CheckDuplicate(YamlNode key, Dictionary<string, YamlNode> keys)
         {
             if (key is not YamlScalarNode k || (k.IsPlain && k.Value == "<<"))
             {
@@ -385,7 +584,7 @@ public static class YamlParser
             return line;
         }
 
-        private TextSpan Span(Mark start, int end)
+        internal TextSpan Span(Mark start, int end)
         {
             var s = (int)Math.Min(start.Index, text.Length);
             var e = Math.Clamp(end, s, text.Length);

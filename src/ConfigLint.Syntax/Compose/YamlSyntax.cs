@@ -74,19 +74,50 @@ public sealed record YamlPair(YamlNode Key, YamlNode Value)
 
 public sealed class YamlMappingNode : YamlNode
 {
+    /// <summary>How many merge keys deep (a mapping merging one that merges another …) ConfigLint follows.</summary>
+    public const int MaxMergeDepth = 32;
+
     private ImmutableArray<YamlPair>? _effective;
 
     public YamlMappingNode(TextSpan span, string? anchor, string? tag, ImmutableArray<YamlPair> pairs)
-        : base(span, anchor, tag) => Pairs = pairs;
+        : base(span, anchor, tag)
+    {
+        Pairs = pairs;
+
+        // Merge sources are complete nodes defined before this one (an alias only refers back), so the depth is
+        // known now and the merge graph has no cycles.
+        var deepest = -1;
+        foreach (var merge in Pairs.Where(IsMerge))
+        {
+            foreach (var source in Sources(merge))
+            {
+                deepest = Math.Max(deepest, source.MergeDepth);
+                SourceTooDeep |= source.MergeTooDeep;
+            }
+        }
+
+        MergeDepth = Math.Min(deepest + 1, MaxMergeDepth + 1);
+        MergeTooDeep = MergeDepth > MaxMergeDepth;
+    }
 
     /// <summary>The pairs as written, including any <c>&lt;&lt;</c> merge key.</summary>
     public ImmutableArray<YamlPair> Pairs { get; }
 
+    /// <summary>0 without merge keys, else one more than the deepest merged mapping (capped past <see cref="MaxMergeDepth"/>).</summary>
+    public int MergeDepth { get; }
+
+    /// <summary>The merge chain is deeper than <see cref="MaxMergeDepth"/>: this mapping's merge keys are not followed.</summary>
+    public bool MergeTooDeep { get; }
+
+    /// <summary>A merged mapping was already too deep (so the problem was reported there, not here).</summary>
+    internal bool SourceTooDeep { get; }
+
     /// <summary>
     /// The pairs after applying YAML merge keys: explicit keys win over merged ones, and earlier merge
-    /// sources win over later ones. The text is untouched; each pair keeps its own location.
+    /// sources win over later ones. The text is untouched; each pair keeps its own location. Each mapping
+    /// computes its own once, so a mapping merged many times costs once.
     /// </summary>
-    public ImmutableArray<YamlPair> EffectivePairs => _effective ??= ComputeEffective(0);
+    public ImmutableArray<YamlPair> EffectivePairs => _effective ??= ComputeEffective();
 
     public YamlPair? Find(string key)
     {
@@ -103,7 +134,7 @@ public sealed class YamlMappingNode : YamlNode
 
     public YamlNode? this[string key] => Find(key)?.Value.Deref();
 
-    private ImmutableArray<YamlPair> ComputeEffective(int depth)
+    private ImmutableArray<YamlPair> ComputeEffective()
     {
         if (!Pairs.Any(IsMerge))
         {
@@ -122,27 +153,17 @@ public sealed class YamlMappingNode : YamlNode
             result.Add(pair);
         }
 
-        if (depth > 16)
+        if (MergeTooDeep)
         {
             return result.ToImmutable();
         }
 
         foreach (var merge in Pairs.Where(IsMerge))
         {
-            var sources = merge.Value.Deref() switch
+            foreach (var source in Sources(merge))
             {
-                YamlMappingNode m => [m],
-                YamlSequenceNode s => s.Items.Select(i => i.Deref()).OfType<YamlMappingNode>().ToList(),
-                _ => new List<YamlMappingNode>(),
-            };
-            foreach (var source in sources.Take(64))
-            {
-                if (ReferenceEquals(source, this))
-                {
-                    continue;
-                }
-
-                foreach (var pair in source.ComputeEffective(depth + 1))
+                // Recursion is bounded: a source's merge depth is smaller than this mapping's.
+                foreach (var pair in source.EffectivePairs)
                 {
                     if (pair.KeyText is { } k && seen.Add(k))
                     {
@@ -155,7 +176,19 @@ public sealed class YamlMappingNode : YamlNode
         return result.ToImmutable();
     }
 
-    private static bool IsMerge(YamlPair pair) => pair.Key is YamlScalarNode { IsPlain: true, Value: "<<" };
+    /// <summary>The mappings a merge key merges (a mapping, or a sequence of them; aliases followed), at most 64.</summary>
+    private static IEnumerable<YamlMappingNode> Sources(YamlPair merge) =>
+        (merge.Value.Deref() switch
+        {
+            YamlMappingNode m => [m],
+            YamlSequenceNode s => s.Items.Select(i => i.Deref()).OfType<YamlMappingNode>(),
+            _ => [],
+        }).Take(64);
+
+    /// <summary>The <c>&lt;&lt;</c> key of the mapping, if it has one.</summary>
+    public YamlPair? MergeKey => Pairs.FirstOrDefault(IsMerge);
+
+    internal static bool IsMerge(YamlPair pair) => pair.Key is YamlScalarNode { IsPlain: true, Value: "<<" };
 }
 
 public sealed class YamlAliasNode : YamlNode

@@ -56,7 +56,12 @@ public static partial class DockerCommandParser
                 values = args.Length == 0 ? [] : [args];
                 break;
             case "onbuild":
-                if (args.Length > 0)
+                // BuildKit refuses ONBUILD ONBUILD, so the child is never parsed as another ONBUILD: the recursion is one level deep.
+                if (Whitespace().Split(args, 2)[0].Equals("onbuild", StringComparison.OrdinalIgnoreCase))
+                {
+                    error = "chaining ONBUILD via 'ONBUILD ONBUILD' isn't allowed";
+                }
+                else if (args.Length > 0)
                 {
                     child = Parse(args, escape, out error);
                 }

@@ -51,17 +51,24 @@ public sealed class NginxDocumentSyntax : SyntaxNode
 /// </summary>
 public static class NginxParser
 {
+    /// <summary>
+    /// How deep blocks may nest before the parser stops reading structure (real configurations nest fewer than ten
+    /// levels). A deeper block is one opaque token, so no tree, binder or rule ever recurses deeper than this.
+    /// </summary>
+    public const int MaxNesting = 100;
+
     public static SyntaxTree Parse(string path, SourceText text)
     {
-        var parser = new State(text.ToString());
+        var parser = new State(text.ToString(), text);
         var children = parser.ParseList(topLevel: true);
         children.Add(parser.EndOfFile());
         return new SyntaxTree(path, Language.Nginx, text, new NginxDocumentSyntax(children.ToImmutable()), parser.Diagnostics.ToImmutable());
     }
 
-    private sealed class State(string s)
+    private sealed class State(string s, SourceText text)
     {
         private readonly List<SyntaxTrivia> _pending = [];
+        private int _nesting;
         private int _pos = s.Length > 0 && s[0] == '\uFEFF' ? 1 : 0;
         private bool _bomTaken;
 
@@ -164,7 +171,14 @@ public static class NginxParser
                         return new NginxDirectiveSyntax(elements.ToImmutable(), name, args.ToImmutable(), [], rawEnd < s.Length);
                     }
 
+                    if (_nesting >= MaxNesting)
+                    {
+                        return OverDeepBlock(elements, name, args.ToImmutable());
+                    }
+
+                    _nesting++;
                     var children = ParseList(topLevel: false);
+                    _nesting--;
                     elements.AddRange(children);
                     SkipTrivia();
                     var closed = _pos < s.Length;
@@ -187,6 +201,100 @@ public static class NginxParser
                 args.Add(word);
                 elements.Add(token);
             }
+        }
+
+        /// <summary>
+        /// A block opened past <see cref="MaxNesting"/> levels: reported where it opens, and its body up to the matching
+        /// '}' kept as one raw token (an empty block for the binder and the rules), so the text still round-trips.
+        /// </summary>
+        private NginxDirectiveSyntax OverDeepBlock(ImmutableArray<SyntaxElement>.Builder elements, NginxWord name, ImmutableArray<NginxWord> args)
+        {
+            var open = _pos - 1;
+            Diagnostics.Add(new ParseDiagnostic("CL0001", DiagnosticLevel.Error,
+                $"Block '{name.Value}' is nested more than {MaxNesting} levels deep; ConfigLint does not read what is inside it.",
+                TextSpan.FromBounds(name.Span.Start, open + 1)));
+            var bodyEnd = BlockBodyEnd(open);
+            if (bodyEnd > _pos)
+            {
+                elements.Add(Token(SyntaxKind.NginxRawBlock, _pos, bodyEnd));
+            }
+
+            var closed = bodyEnd < s.Length;
+            if (closed)
+            {
+                elements.Add(Token(SyntaxKind.NginxCloseBrace, bodyEnd, bodyEnd + 1));
+            }
+            else
+            {
+                Diagnostics.Add(new ParseDiagnostic("CL0001", DiagnosticLevel.Error,
+                    $"Unexpected end of file: block '{name.Value}' (line {LineOf(name.Span.Start)}) is not closed by '}}'; nginx rejects the configuration.", new TextSpan(s.Length, 0)));
+            }
+
+            return new NginxDirectiveSyntax(elements.ToImmutable(), name, args, [], closed);
+        }
+
+        /// <summary>
+        /// The index of the '}' that closes a block opened at <paramref name="open"/>, found the way the tokenizer reads:
+        /// '#' comments and quotes only at the start of a word, '\' escapes, '${' inside a word, '}' only at the start of a word.
+        /// </summary>
+        private int BlockBodyEnd(int open)
+        {
+            var depth = 1;
+            var i = open + 1;
+            var wordStart = true;
+            while (i < s.Length)
+            {
+                var c = s[i];
+                if (c is ' ' or '\t' or '\r' or '\n' or ';')
+                {
+                    wordStart = true;
+                    i++;
+                }
+                else if (c == '#' && wordStart)
+                {
+                    while (i < s.Length && s[i] != '\n')
+                    {
+                        i++;
+                    }
+                }
+                else if (c is '"' or '\'' && wordStart)
+                {
+                    i++;
+                    while (i < s.Length && s[i] != c)
+                    {
+                        i += s[i] == '\\' ? 2 : 1;
+                    }
+
+                    i++;
+                }
+                else if (c == '\\' || (c == '$' && i + 1 < s.Length && s[i + 1] == '{'))
+                {
+                    wordStart = false;
+                    i += 2;
+                }
+                else if (c == '{')
+                {
+                    depth++;
+                    wordStart = true;
+                    i++;
+                }
+                else if (c == '}' && wordStart)
+                {
+                    if (--depth == 0)
+                    {
+                        return i;
+                    }
+
+                    i++;
+                }
+                else
+                {
+                    wordStart = false;
+                    i++;
+                }
+            }
+
+            return s.Length;
         }
 
         /// <summary>Reads one word (quoted or not) at the current position.</summary>
@@ -311,16 +419,8 @@ public static class NginxParser
             return s.Length;
         }
 
-        private int LineOf(int position)
-        {
-            var line = 1;
-            for (var i = 0; i < position && i < s.Length; i++)
-            {
-                line += s[i] == '\n' ? 1 : 0;
-            }
-
-            return line;
-        }
+        /// <summary>The 1-based line of a position (from the text's line map: many errors must not each rescan the file).</summary>
+        private int LineOf(int position) => text.Lines.GetLineFromPosition(Math.Min(position, s.Length)).LineNumber + 1;
 
         private SyntaxToken Token(SyntaxKind kind, int start, int end, bool advance = true)
         {
