@@ -73,7 +73,7 @@ public sealed class TorClientListenerExposed : IRule
             {
                 var publish = everywhere[0].Port;
                 ctx.Report(ctx.Line.At(spec.AddressSpan),
-                    $"{name} '{where}' listens on {what}, and service '{service.Name}' publishes it on every host interface ('{publish.Raw}' in {publish.Location.Path}), so anyone who can reach the host can use this tor as {open}; bind the publish to 127.0.0.1 (or drop it) and add a SocksPolicy that ends with 'reject *'.{advice}",
+                    $"{name} '{where}' listens on {what}, and service '{service.Name}' publishes it on every host interface ('{publish.Raw}' in {Path.GetFileName(publish.Location.Path)}), so anyone who can reach the host can use this tor as {open}; bind the publish to 127.0.0.1 (or drop it) and add a SocksPolicy that ends with 'reject *'.{advice}",
                     level, score, [new RelatedLocation(publish.Location, $"Service '{service.Name}' publishes {name} on every host interface here.")]);
                 return;
             }
@@ -83,8 +83,16 @@ public sealed class TorClientListenerExposed : IRule
             {
                 var publish = reachable[0].Port;
                 ctx.Report(ctx.Line.At(spec.AddressSpan),
-                    $"{name} '{where}' listens on {what}; service '{service.Name}' publishes it only on {publish.HostIp} ('{publish.Raw}' in {publish.Location.Path}), so the host and containers on the service's networks can use it; keep a SocksPolicy that ends with 'reject *'.{advice}",
+                    $"{name} '{where}' listens on {what}; service '{service.Name}' publishes it only on {publish.HostIp} ('{publish.Raw}' in {Path.GetFileName(publish.Location.Path)}), so the host and containers on the service's networks can use it; keep a SocksPolicy that ends with 'reject *'.{advice}",
                     DiagnosticLevel.Note, 3.0, [new RelatedLocation(publish.Location, $"Service '{service.Name}' publishes {name} on {publish.HostIp} here.")]);
+                return;
+            }
+
+            if (!service.HasNonInternalNetwork && service.Ports.Length == 0)
+            {
+                ctx.Report(ctx.Line.At(spec.AddressSpan),
+                    $"{name} '{where}' listens on {what}; service '{service.Name}' is only on internal networks and publishes nothing, so only sibling containers can use it.{advice}",
+                    DiagnosticLevel.Note, 3.0);
                 return;
             }
 
