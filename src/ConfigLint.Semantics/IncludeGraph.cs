@@ -150,7 +150,38 @@ internal sealed class IncludeStack
     private readonly List<(string Path, SourceLocation? Via, string? Directive)> _frames = [];
     private readonly HashSet<(SourceLocation, string)> _reported = [];
 
+    /// <summary>
+    /// How many files one configuration may splice in all. Depth limits do not bound fan-out: 300 files in a folder
+    /// that each include the folder again splice 300^31 times. Past this budget the binder stops following includes.
+    /// </summary>
+    public const int MaxSplices = 4096;
+
+    private int _splices;
+
     public int Count => _frames.Count;
+
+    /// <summary>The budget is spent: every further include is skipped without resolving it.</summary>
+    public bool Exhausted { get; private set; }
+
+    /// <summary>Counts one more file spliced in by <paramref name="directive"/>; false (reported once, located) when the budget is spent.</summary>
+    public bool Admit(SourceLocation location, string directive, ImmutableArray<BindDiagnostic>.Builder diagnostics)
+    {
+        if (Exhausted)
+        {
+            return false;
+        }
+
+        if (++_splices <= MaxSplices)
+        {
+            return true;
+        }
+
+        Exhausted = true;
+        diagnostics.Add(new BindDiagnostic("CL0004", DiagnosticLevel.Error,
+            $"'{directive}' takes this configuration past {MaxSplices} spliced files: its includes fan out (globs or folders whose files include each other again and again); ConfigLint stops following includes here, and the daemon would take as long to read them.",
+            location));
+        return false;
+    }
 
     public void Push(string path, SourceLocation? via = null, string? directive = null) => _frames.Add((path, via, directive));
 

@@ -174,7 +174,16 @@ public static class Glob
     /// Expands an include pattern component by component against the workspace (files and folders, inside the root
     /// only), sorted ordinally. A pattern without wildcards yields the path itself when it exists.
     /// </summary>
-    public static IReadOnlyList<string> Expand(IWorkspace workspace, string baseDirectory, string pattern)
+    public static IReadOnlyList<string> Expand(IWorkspace workspace, string baseDirectory, string pattern) =>
+        Memo.GetOrCreateValue(workspace).GetOrAdd((baseDirectory, pattern), key => ExpandUncached(workspace, key.Base, key.Pattern));
+
+    /// <summary>
+    /// Expansions per workspace (one run): every file of a folder that includes its own folder's glob asks the same
+    /// question, and answering it again costs a listing and a match per name each time.
+    /// </summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IWorkspace, System.Collections.Concurrent.ConcurrentDictionary<(string Base, string Pattern), IReadOnlyList<string>>> Memo = new();
+
+    private static IReadOnlyList<string> ExpandUncached(IWorkspace workspace, string baseDirectory, string pattern)
     {
         var absolute = Path.IsPathRooted(pattern);
         if (!HasWildcards(pattern))

@@ -72,11 +72,22 @@ public sealed class FileSystemWorkspace : IWorkspace
         return real is null || PathContainment.IsAtOrBelow(real, _realRoot ??= RealPath(Root) ?? Root);
     }
 
-    public bool FileExists(string fullPath) => File.Exists(fullPath);
+    // The file system is read once per run: includes resolve the same globs and folders again and again (every
+    // file of a conf.d that includes conf.d/*.conf lists conf.d), which must not cost a syscall each time.
+    private readonly ConcurrentDictionary<string, bool> _fileExists = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _directoryExists = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, IReadOnlyList<string>> _files = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, IReadOnlyList<string>> _directories = new(StringComparer.Ordinal);
 
-    public bool DirectoryExists(string fullPath) => Directory.Exists(fullPath);
+    public bool FileExists(string fullPath) => _fileExists.GetOrAdd(fullPath, File.Exists);
 
-    public IReadOnlyList<string> EnumerateFiles(string directory)
+    public bool DirectoryExists(string fullPath) => _directoryExists.GetOrAdd(fullPath, Directory.Exists);
+
+    public IReadOnlyList<string> EnumerateFiles(string directory) => _files.GetOrAdd(directory, ListFiles);
+
+    public IReadOnlyList<string> EnumerateDirectories(string directory) => _directories.GetOrAdd(directory, ListDirectories);
+
+    private IReadOnlyList<string> ListFiles(string directory)
     {
         try
         {
@@ -103,7 +114,7 @@ public sealed class FileSystemWorkspace : IWorkspace
         }
     }
 
-    public IReadOnlyList<string> EnumerateDirectories(string directory)
+    private IReadOnlyList<string> ListDirectories(string directory)
     {
         try
         {

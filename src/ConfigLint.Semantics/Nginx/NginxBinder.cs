@@ -277,6 +277,11 @@ public static class NginxBinder
                 return;
             }
 
+            if (_stack.Exhausted)
+            {
+                return;
+            }
+
             var pattern = d.ArgWords[0].Value;
             var location = new SourceLocation(tree, d.ArgWords[0].Span);
             var matches = Resolve(pattern, prefix, Path.GetDirectoryName(workspace.FullPathOf(tree)) ?? mainDir, workspace).Where(workspace.FileExists).ToList();
@@ -315,6 +320,11 @@ public static class NginxBinder
                 {
                     Diagnostics.Add(new BindDiagnostic("CL0004", DiagnosticLevel.Error, $"'include {pattern}': {error ?? "the file cannot be read"}.", location));
                     continue;
+                }
+
+                if (!_stack.Admit(location, $"include {pattern}", Diagnostics))
+                {
+                    return;
                 }
 
                 Splice(included, parent, depth + 1, inData: false, scope, location, $"include {pattern}");

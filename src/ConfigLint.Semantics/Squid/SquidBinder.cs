@@ -335,6 +335,11 @@ public static class SquidBinder
         {
             foreach (var word in line.Args)
             {
+                if (_stack.Exhausted)
+                {
+                    return;
+                }
+
                 var path = word.Value;
                 var location = line.At(word);
                 if (path.Length > 0 && path[0] is '!' or '|')
@@ -385,6 +390,11 @@ public static class SquidBinder
                     {
                         Diagnostics.Add(new BindDiagnostic("CL0004", DiagnosticLevel.Error, $"'include {path}': {error ?? "the file cannot be read"}.", location));
                         continue;
+                    }
+
+                    if (!_stack.Admit(location, $"include {path}", Diagnostics))
+                    {
+                        return;
                     }
 
                     Splice(included, depth + 1, location, $"include {path}");

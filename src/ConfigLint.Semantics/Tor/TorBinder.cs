@@ -85,6 +85,11 @@ public static class TorBinder
                     continue;
                 }
 
+                if (stack.Exhausted)
+                {
+                    break;
+                }
+
                 var location = new SourceLocation(tree, entry.ValueSpan);
                 var (paths, problem, level) = Resolve(entry.Value, Path.GetDirectoryName(fullPath)!, workspace);
                 if (problem is not null)
@@ -114,6 +119,11 @@ public static class TorBinder
                         diagnostics.Add(new BindDiagnostic("CL0004", DiagnosticLevel.Error,
                             $"'%include {entry.Value}': {error ?? "the file cannot be read"}.", location));
                         continue;
+                    }
+
+                    if (!stack.Admit(location, $"%include {entry.Value}", diagnostics))
+                    {
+                        break;
                     }
 
                     Splice(included, workspace, depth + 1, stack, lines, files, diagnostics, location, $"%include {entry.Value}");

@@ -323,6 +323,26 @@ public class HostileRepositoryTests
         t.Read("torrc").ShouldNotContain("SafeLogging");
     }
 
+    [LinuxFact]
+    public void Includes_that_fan_out_are_cut_at_a_budget_not_followed_exponentially()
+    {
+        using var t = new HostileTree();
+
+        // 300 files in a folder, each including the whole folder again: 300^31 paths for tor, unbounded for nginx.
+        t.Write("torrc", "SocksPort 0.0.0.0:9050\n%include torrc.d/\n");
+        t.Write("nginx/nginx.conf", "events {}\nhttp { include conf.d/*.conf; }\n");
+        for (var i = 0; i < 300; i++)
+        {
+            t.Write($"torrc.d/f{i}", "%include torrc.d/\n".Replace("torrc.d/", t.Tree + "/torrc.d/", StringComparison.Ordinal));
+            t.Write($"nginx/conf.d/f{i}.conf", "include conf.d/*.conf;\n");
+        }
+
+        var run = t.Run(TimeSpan.FromSeconds(60), "check", "--format", "json", ".").ShouldEndCleanly(1);
+        run.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(30), run.ToString());
+        run.Stdout.ShouldContain("spliced files: its includes fan out");
+        RuleIds(run.Stdout).ShouldContain("TOR001 torrc");
+    }
+
     /// <summary>"RULE path" for every finding in a JSON report.</summary>
     private static List<string> RuleIds(string json) =>
         JsonDocument.Parse(json).RootElement.GetProperty("findings").EnumerateArray()
