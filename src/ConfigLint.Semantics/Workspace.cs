@@ -71,13 +71,79 @@ public static class Glob
             {
                 i++;
             }
-            else if (pattern[i] is '*' or '?')
+            else if (pattern[i] is '*' or '?' || (pattern[i] == '[' && ClassEnd(pattern, i) > 0))
             {
                 return true;
             }
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// The index of the ']' closing a bracket expression that opens at <paramref name="open"/> (glob(3): a ']' right
+    /// after '[' or '[!' is a member), or -1 when there is none and the '[' is literal. nginx's and squid's includes go
+    /// through glob(3), so 'ip_ranges[.]conf' is the usual way to include a file only if it exists.
+    /// </summary>
+    private static int ClassEnd(string p, int open)
+    {
+        var i = open + 1;
+        if (i < p.Length && p[i] is '!' or '^')
+        {
+            i++;
+        }
+
+        if (i < p.Length && p[i] == ']')
+        {
+            i++;
+        }
+
+        for (; i < p.Length; i++)
+        {
+            if (p[i] == ']')
+            {
+                return i;
+            }
+
+            if (p[i] == '/')
+            {
+                return -1;
+            }
+        }
+
+        return -1;
+    }
+
+    private static bool InClass(char c, string p, int open, int end)
+    {
+        var i = open + 1;
+        var negate = p[i] is '!' or '^';
+        if (negate)
+        {
+            i++;
+        }
+
+        var found = false;
+        var first = true;
+        for (; i < end; i++, first = false)
+        {
+            if (p[i] == ']' && !first)
+            {
+                break;
+            }
+
+            if (i + 2 < end && p[i + 1] == '-')
+            {
+                found |= c >= p[i] && c <= p[i + 2];
+                i += 2;
+            }
+            else
+            {
+                found |= c == p[i];
+            }
+        }
+
+        return found != negate;
     }
 
     public static bool IsMatch(string name, string pattern)
@@ -149,6 +215,18 @@ public static class Glob
             {
                 si++;
                 pi++;
+                continue;
+            }
+
+            if (c == '[' && ClassEnd(p, pi) is var end && end > 0)
+            {
+                if (!InClass(s[si], p, pi, end))
+                {
+                    return false;
+                }
+
+                si++;
+                pi = end + 1;
                 continue;
             }
 

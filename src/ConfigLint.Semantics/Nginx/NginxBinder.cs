@@ -40,14 +40,36 @@ public static class NginxBinder
         return names.Overlaps(["location", "listen", "server_name"]) ? "server" : "http";
     }
 
-    /// <summary>The configuration prefix: the main file's folder, or for conf.d/sites-* fragments the folder above.</summary>
-    public static string Prefix(string mainPath, string rootContext)
+    /// <summary>
+    /// The configuration prefix: a main file's folder. A fragment is read as nginx reads it from the nginx.conf of its
+    /// project: the nearest folder above it (at most four levels, inside the linted folder) that holds an nginx.conf;
+    /// failing that, for conf.d/sites-* fragments the folder above.
+    /// </summary>
+    public static string Prefix(string mainPath, string rootContext, IWorkspace? workspace = null)
     {
         var dir = Path.GetDirectoryName(mainPath)!;
+        if (rootContext != "main" && workspace is not null)
+        {
+            var up = dir;
+            for (var level = 0; level < 4 && up is not null && workspace.IsInsideRoot(up); level++, up = Path.GetDirectoryName(up))
+            {
+                if (workspace.FileExists(Path.Combine(up, "nginx.conf")) && Path.Combine(up, "nginx.conf") != mainPath)
+                {
+                    return up;
+                }
+            }
+        }
+
         return rootContext != "main" && Path.GetFileName(dir) is "conf.d" or "sites-enabled" or "sites-available" or "snippets" or "templates"
             ? Path.GetDirectoryName(dir) ?? dir
             : dir;
     }
+
+    /// <summary>Files every nginx package installs next to nginx.conf: including one that the repository does not carry is normal.</summary>
+    private static readonly HashSet<string> StockFiles = new(StringComparer.Ordinal)
+    {
+        "mime.types", "fastcgi_params", "fastcgi.conf", "scgi_params", "uwsgi_params", "koi-utf", "koi-win", "win-utf",
+    };
 
     /// <summary>The files an nginx file includes directly (resolved inside the root), without reporting.</summary>
     public static IReadOnlyList<string> DirectIncludes(SyntaxTree tree, IWorkspace workspace)
@@ -59,7 +81,7 @@ public static class NginxBinder
         }
 
         var full = workspace.FullPathOf(tree);
-        var prefix = Prefix(full, RootContext(tree));
+        var prefix = Prefix(full, RootContext(tree), workspace);
         foreach (var include in Walk(doc.Directives).Where(d => d.Name == "include" && d.ArgWords.Length == 1))
         {
             result.AddRange(Resolve(include.ArgWords[0].Value, prefix, Path.GetDirectoryName(full)!, workspace).Where(workspace.FileExists));
@@ -95,7 +117,7 @@ public static class NginxBinder
     {
         var context = RootContext(main);
         var fullPath = workspace.FullPathOf(main);
-        var state = new State(workspace, Prefix(fullPath, context), Path.GetDirectoryName(fullPath)!);
+        var state = new State(workspace, Prefix(fullPath, context, workspace), Path.GetDirectoryName(fullPath)!);
         var root = new NginxNode(null, null, null, context);
         // A full nginx.conf's contexts are certain; a fragment's root context is a guess (an http fragment may be a
         // stream one), so only directives whose shape is the same everywhere are checked there.
@@ -287,7 +309,7 @@ public static class NginxBinder
             var matches = Resolve(pattern, prefix, Path.GetDirectoryName(workspace.FullPathOf(tree)) ?? mainDir, workspace).Where(workspace.FileExists).ToList();
             if (matches.Count == 0)
             {
-                if (!Glob.HasWildcards(pattern))
+                if (!Glob.HasWildcards(pattern) && !StockFiles.Contains(Path.GetFileName(pattern)))
                 {
                     var absolute = Path.IsPathRooted(pattern);
                     Diagnostics.Add(new BindDiagnostic("CL0004", absolute ? DiagnosticLevel.Note : DiagnosticLevel.Warning,
