@@ -133,14 +133,18 @@ public sealed class Deployment
     public IEnumerable<ComposeService> ServicesRunning(SyntaxTree file)
     {
         var fullPath = _workspace.FullPathOf(file);
-        foreach (var service in ComposeProjects.SelectMany(p => p.Services))
+        var index = RunIndex();
+        var found = new HashSet<ComposeService>();
+        foreach (var path in SelfAndAncestors(fullPath))
         {
-            if (Carries(service, fullPath)
-                || (DockerfileOf(service) is { } model && CopiedSources(model, _workspace).Any(source => PathContainment.IsAtOrBelow(fullPath, source))))
+            found.UnionWith(index.ByMount.GetValueOrDefault(path, []));
+            foreach (var model in index.ByCopy.GetValueOrDefault(path, []))
             {
-                yield return service;
+                found.UnionWith(index.Building.GetValueOrDefault(model, []));
             }
         }
+
+        return found.OrderBy(s => index.Order[s]);
     }
 
     /// <summary>
@@ -149,22 +153,18 @@ public sealed class Deployment
     /// </summary>
     private Version? DaemonVersionFor(string fullPath, string daemon, IWorkspace workspace)
     {
-        foreach (var model in Dockerfiles)
+        var index = RunIndex();
+        var paths = SelfAndAncestors(fullPath).ToList();
+        foreach (var model in paths.SelectMany(p => index.ByCopy.GetValueOrDefault(p, [])).Distinct().OrderBy(m => index.ModelOrder[m]))
         {
-            if (CopiedSources(model, workspace).Any(source => PathContainment.IsAtOrBelow(fullPath, source))
-                && DaemonVersion.Find(model, RuntimeStages(model), daemon) is { } v)
+            if (DaemonVersion.Find(model, RuntimeStages(model), daemon) is { } v)
             {
                 return v;
             }
         }
 
-        foreach (var service in ComposeProjects.SelectMany(p => p.Services))
+        foreach (var service in paths.SelectMany(p => index.ByMount.GetValueOrDefault(p, [])).Distinct().OrderBy(s => index.Order[s]))
         {
-            if (!Carries(service, fullPath))
-            {
-                continue;
-            }
-
             if (DockerfileOf(service) is { } model && DaemonVersion.Find(model, RuntimeStages(model), daemon) is { } built)
             {
                 return built;
@@ -177,6 +177,78 @@ public sealed class Deployment
         }
 
         return null;
+    }
+
+    private static IEnumerable<string> SelfAndAncestors(string fullPath)
+    {
+        for (var path = fullPath; !string.IsNullOrEmpty(path); path = Path.GetDirectoryName(path))
+        {
+            yield return path;
+        }
+    }
+
+    /// <summary>Which services mount, and which images copy, each host path: built once, so asking about a file costs its depth, not the number of services (issue 15).</summary>
+    private sealed record RunIndexes(
+        Dictionary<string, List<ComposeService>> ByMount,
+        Dictionary<string, List<DockerfileModel>> ByCopy,
+        Dictionary<DockerfileModel, List<ComposeService>> Building,
+        Dictionary<ComposeService, int> Order,
+        Dictionary<DockerfileModel, int> ModelOrder);
+
+    private RunIndexes? _runIndexes;
+
+    private RunIndexes RunIndex()
+    {
+        if (_runIndexes is not null)
+        {
+            return _runIndexes;
+        }
+
+        var byMount = new Dictionary<string, List<ComposeService>>(StringComparer.Ordinal);
+        var byCopy = new Dictionary<string, List<DockerfileModel>>(StringComparer.Ordinal);
+        var building = new Dictionary<DockerfileModel, List<ComposeService>>();
+        var order = new Dictionary<ComposeService, int>();
+        var modelOrder = new Dictionary<DockerfileModel, int>();
+        foreach (var service in ComposeProjects.SelectMany(p => p.Services))
+        {
+            order.TryAdd(service, order.Count);
+
+            // A mount of the host's root ('/:/host:ro', as node-exporter and cAdvisor do) carries every file on the machine and configures nothing.
+            foreach (var host in service.HostMounts.Select(m => m.HostPath?.TrimEnd(Path.DirectorySeparatorChar)).Where(h => !string.IsNullOrEmpty(h)).Distinct())
+            {
+                Add(byMount, host!, service);
+            }
+
+            if (DockerfileOf(service) is { } model)
+            {
+                Add(building, model, service);
+            }
+        }
+
+        foreach (var model in Dockerfiles)
+        {
+            modelOrder.TryAdd(model, modelOrder.Count);
+            foreach (var source in CopiedSources(model, _workspace).Distinct())
+            {
+                Add(byCopy, source.TrimEnd(Path.DirectorySeparatorChar), model);
+            }
+        }
+
+        return _runIndexes = new RunIndexes(byMount, byCopy, building, order, modelOrder);
+
+        static void Add<TKey, TValue>(Dictionary<TKey, List<TValue>> map, TKey key, TValue value)
+            where TKey : notnull
+        {
+            if (!map.TryGetValue(key, out var list))
+            {
+                map[key] = list = [];
+            }
+
+            if (!list.Contains(value))
+            {
+                list.Add(value);
+            }
+        }
     }
 
     /// <summary>A service's build args with values (an arg without a value takes the host's environment, unknown here).</summary>
@@ -396,14 +468,6 @@ public sealed class Deployment
             }
         }
     }
-
-    /// <summary>
-    /// Whether a service bind-mounts a host file (or a folder holding it) as configuration. A mount of the host's root
-    /// ('/:/host:ro', as node-exporter and cAdvisor do) carries every file on the machine and configures nothing.
-    /// </summary>
-    private static bool Carries(ComposeService service, string fullPath) =>
-        service.HostMounts.Any(m => m.HostPath is { } host && host.TrimEnd(Path.DirectorySeparatorChar).Length > 0
-            && PathContainment.IsAtOrBelow(fullPath, host.TrimEnd(Path.DirectorySeparatorChar)));
 
     /// <summary>Where a host file appears inside the container through a bind mount, or null.</summary>
     private static string? ContainerPathOf(string hostFile, ComposeVolume bind)
