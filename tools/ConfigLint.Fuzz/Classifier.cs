@@ -17,6 +17,9 @@ internal enum FailureKind
 /// <summary>A failed run: the class, a one-line detail, and a signature that groups runs failing the same way.</summary>
 internal sealed record Failure(FailureKind Kind, string Detail, string Signature)
 {
+    /// <summary>The signature without the case's traits (after '@'): what a shrunk or replayed case must still match.</summary>
+    public string Base => Signature.Split('@')[0];
+
     public string KindName => Kind switch
     {
         FailureKind.Crash => "crash",
@@ -152,7 +155,7 @@ internal static partial class Classifier
             if ((c < ' ' && c is not '\n' and not '\t') || c is >= '\u007f' and <= '\u009f')
             {
                 var line = 1 + text.AsSpan(0, i).Count('\n');
-                return new Failure(FailureKind.UnescapedOutput, $"{output} output has raw control character U+{(int)c:X4} on line {line}", $"unescaped-output:{output}:U+{(int)c:X4}");
+                return new Failure(FailureKind.UnescapedOutput, $"{output} output has raw control character U+{(int)c:X4} on line {line}", $"unescaped-output:{output}:control");
             }
         }
 

@@ -42,7 +42,7 @@ internal sealed class FuzzSession(Options options, Runner runner, TextWriter log
 
                 if (failure is not null)
                 {
-                    return new Outcome(failure, command, last, runs);
+                    return new Outcome(failure with { Signature = $"{failure.Signature}@{Traits(fuzzCase)}" }, command, last, runs);
                 }
             }
 
@@ -52,6 +52,25 @@ internal sealed class FuzzSession(Options options, Runner runner, TextWriter log
         {
             TryDelete(folder);
         }
+    }
+
+    /// <summary>
+    /// What tells failures with the same output apart (a hang on a FIFO from a hang on a long torrc line, a stack
+    /// overflow in nginx from one in YAML): the special entries, else the languages of the files, by name.
+    /// </summary>
+    public static string Traits(FuzzCase fuzzCase)
+    {
+        if (fuzzCase.Entries.Any(e => e.Kind == EntryKind.Fifo))
+        {
+            return "fifo";
+        }
+
+        if (fuzzCase.Entries.Any(e => e.Kind == EntryKind.Symlink && e.Target!.StartsWith("/dev/", StringComparison.Ordinal)))
+        {
+            return "device";
+        }
+
+        return string.Join('+', fuzzCase.Entries.Where(e => e.Kind == EntryKind.File).Select(e => SeedCorpus.GuessLanguage(e.Path).ToString().ToLowerInvariant()).Distinct().Order(StringComparer.Ordinal));
     }
 
     /// <summary>The timed loop: workers take iterations 0, 1, 2… of the seed until the budget is spent or something fails.</summary>
@@ -148,7 +167,7 @@ internal sealed class FuzzSession(Options options, Runner runner, TextWriter log
             return 0;
         }
 
-        var same = outcome.Failure.Signature == saved.Signature ? "same failure" : "a different failure";
+        var same = outcome.Failure.Base == saved.Signature.Split('@')[0] ? "same failure" : "a different failure";
         log.WriteLine($"configlint-fuzz: still fails ({same}) — {outcome.Failure.KindName}: {outcome.Failure.Detail}");
         log.Write(CaseStore.Indent(Head(outcome.Result!.Stderr, 8)));
         if (options.ShrinkSeconds > 0)
@@ -206,7 +225,7 @@ internal sealed class FuzzSession(Options options, Runner runner, TextWriter log
             candidate =>
             {
                 var result = Execute(candidate, [outcome.Command]);
-                if (result.Failure?.Signature == outcome.Failure!.Signature)
+                if (result.Failure?.Base == outcome.Failure!.Base)
                 {
                     lastFailing = result.Result;
                 }
@@ -214,7 +233,7 @@ internal sealed class FuzzSession(Options options, Runner runner, TextWriter log
                 return result.Failure;
             },
             TimeSpan.FromSeconds(options.ShrinkSeconds));
-        var small = shrinker.Shrink(fuzzCase, outcome.Failure!.Signature);
+        var small = shrinker.Shrink(fuzzCase, outcome.Failure!.Base);
         var saved = CaseStore.Save(Path.GetDirectoryName(Path.GetFullPath(target))!, Path.GetFileName(target), small, outcome.Command, outcome.Failure, lastFailing!);
         log.WriteLine($"configlint-fuzz: shrunk to {small.Entries.Sum(e => (long)e.Content.Length)} bytes in {shrinker.Attempts} attempts:");
         log.Write(small.Describe(400));

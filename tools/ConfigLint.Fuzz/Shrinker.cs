@@ -3,21 +3,21 @@ using System.Diagnostics;
 namespace ConfigLint.Fuzz;
 
 /// <summary>
-/// Makes a failing case smaller while it still fails the same way (same signature): drops whole entries, then
+/// Makes a failing case smaller while it still fails the same way (same signature, ignoring the case's traits): drops whole entries, then
 /// removes ever smaller chunks of each file (delta debugging), within a time budget.
 /// </summary>
 internal sealed class Shrinker(Func<FuzzCase, Failure?> test, TimeSpan budget)
 {
     public int Attempts { get; private set; }
 
-    public FuzzCase Shrink(FuzzCase fuzzCase, string signature)
+    public FuzzCase Shrink(FuzzCase fuzzCase, string baseSignature)
     {
         var clock = Stopwatch.StartNew();
         var entries = fuzzCase.Entries.ToList();
         bool Still(List<CaseEntry> candidate)
         {
             Attempts++;
-            return test(With(fuzzCase, candidate))?.Signature == signature;
+            return test(With(fuzzCase, candidate))?.Base == baseSignature;
         }
 
         for (var i = entries.Count - 1; i >= 0 && entries.Count > 1 && clock.Elapsed < budget; i--)

@@ -153,11 +153,12 @@ public sealed class FuzzHarnessTests : IDisposable
         var loaded = CaseStore.Load(saved);
         loaded.Command.Arguments.ShouldBe(["check", "--format", "json", "."]);
         loaded.Signature.ShouldBe(outcome.Failure.Signature);
+        outcome.Failure.Signature.ShouldBe($"{outcome.Failure.Base}@nginx+torrc");
         loaded.Case.Entries.Select(e => (e.Path, e.Kind, e.Target)).ShouldBe(fuzzCase.Entries.Select(e => (e.Path, e.Kind, e.Target)), ignoreOrder: true);
         loaded.Case.Entries.Single(e => e.Path == "conf.d/site.conf").Content.ShouldBe(fuzzCase.Entries[0].Content);
         session.Replay(saved).ShouldBe(1);
 
-        var shrunk = new Shrinker(c => session.Execute(c).Failure, TimeSpan.FromSeconds(60)).Shrink(fuzzCase, outcome.Failure.Signature);
+        var shrunk = new Shrinker(c => session.Execute(c).Failure, TimeSpan.FromSeconds(60)).Shrink(fuzzCase, outcome.Failure.Base);
         shrunk.Entries.ShouldHaveSingleItem().Content.ShouldBe("BOOM"u8.ToArray());
     }
 
