@@ -46,7 +46,9 @@ internal static partial class Classifier
     {
         if (result.TimedOut)
         {
-            return new Failure(FailureKind.Hang, $"no exit after {result.Elapsed.TotalSeconds:0.0} s (killed)", "hang");
+            // A process blocked on a FIFO or a device uses no CPU; one stuck in a slow loop uses what it is given.
+            var blocked = result.CpuMs < 250;
+            return new Failure(FailureKind.Hang, $"no exit after {result.Elapsed.TotalSeconds:0.0} s (killed; {result.CpuMs / 1000.0:0.0} s of CPU{(blocked ? ": blocked" : ": busy")})", blocked ? "hang:blocked" : "hang:busy");
         }
 
         if (result.OutOfMemory)
@@ -75,9 +77,10 @@ internal static partial class Classifier
             return new Failure(FailureKind.Crash, $"exit code 2 from an internal {internalError.Groups[1].Value}: {line}", $"crash:{internalError.Groups[1].Value}:{Normalize(line)}");
         }
 
-        if (result.ExitCode == 2)
+        if (result.ExitCode == 2 || result.StdoutTruncated)
         {
-            // A tool error (a file it cannot read, a bad .configlint.yaml): allowed, and no report is expected.
+            // A tool error (a file it cannot read, a bad .configlint.yaml) is allowed, and no report is expected;
+            // a report beyond the harness's capture limit cannot be judged.
             return null;
         }
 

@@ -102,6 +102,17 @@ public sealed class FuzzHarnessTests : IDisposable
     }
 
     [Fact]
+    public void A_hang_says_whether_the_process_was_blocked_or_busy_and_truncated_output_is_not_judged()
+    {
+        var blocked = new RunResult(137, TimedOut: true, OutOfMemory: false, 0, [], string.Empty, TimeSpan.FromSeconds(10)) { CpuMs = 10 };
+        Classifier.Classify(OutputKind.Json, blocked)!.Signature.ShouldBe("hang:blocked");
+        Classifier.Classify(OutputKind.Json, blocked with { CpuMs = 9000 })!.Signature.ShouldBe("hang:busy");
+        var cut = new RunResult(1, TimedOut: false, OutOfMemory: false, 0, "{\"findings\": [{\"rule"u8.ToArray(), string.Empty, TimeSpan.Zero);
+        Classifier.Classify(OutputKind.Json, cut)!.KindName.ShouldBe("invalid-json");
+        Classifier.Classify(OutputKind.Json, cut with { StdoutTruncated = true }).ShouldBeNull();
+    }
+
+    [Fact]
     public void Text_output_with_raw_control_characters_is_flagged_and_escaped_output_passes()
     {
         Classifier.CheckPrintable("torrc(1,1): error TOR001: Value 'a\u001b[31mb'.\n"u8.ToArray(), OutputKind.Text)!.KindName.ShouldBe("unescaped-output");
