@@ -234,7 +234,7 @@ internal sealed class FuzzSession(Options options, Runner runner, TextWriter log
             },
             TimeSpan.FromSeconds(options.ShrinkSeconds));
         var small = shrinker.Shrink(fuzzCase, outcome.Failure!.Base);
-        var saved = CaseStore.Save(Path.GetDirectoryName(Path.GetFullPath(target))!, Path.GetFileName(target), small, outcome.Command, outcome.Failure, lastFailing!);
+        var saved = CaseStore.Save(Path.GetDirectoryName(target) ?? string.Empty, Path.GetFileName(target), small, outcome.Command, outcome.Failure, lastFailing!);
         log.WriteLine($"configlint-fuzz: shrunk to {small.Entries.Sum(e => (long)e.Content.Length)} bytes in {shrinker.Attempts} attempts:");
         log.Write(small.Describe(400));
         log.WriteLine($"  saved to {saved}");
