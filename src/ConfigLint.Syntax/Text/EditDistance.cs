@@ -20,11 +20,20 @@ public static class EditDistance
         return bestDistance <= maxDistance ? best : null;
     }
 
+    /// <summary>Names longer than this get no suggestion: the table is quadratic, and a file can hold a name megabytes long.</summary>
+    public const int MaxLength = 256;
+
     public static int Compute(string a, string b, int bound = int.MaxValue)
     {
         if (Math.Abs(a.Length - b.Length) >= bound)
         {
             return bound;
+        }
+
+        if (a.Length > MaxLength || b.Length > MaxLength)
+        {
+            // An upper bound on the distance (replace every character, add the rest): never a near match.
+            return Math.Min(bound, Math.Max(a.Length, b.Length));
         }
 
         var previous = new int[b.Length + 1];

@@ -294,6 +294,12 @@ public static class TorOptions
     {
         string? best = null;
         var bestDistance = int.MaxValue;
+        if (key.Length > EditDistance.MaxLength)
+        {
+            return null;
+        }
+
+        var lower = key.ToLowerInvariant();
         foreach (var candidate in Names)
         {
             if (candidate.StartsWith("__", StringComparison.Ordinal))
@@ -301,7 +307,7 @@ public static class TorOptions
                 continue;
             }
 
-            var d = EditDistance.Compute(key.ToLowerInvariant(), candidate.ToLowerInvariant(), bestDistance);
+            var d = EditDistance.Compute(lower, candidate.ToLowerInvariant(), bestDistance);
             if (d < bestDistance)
             {
                 bestDistance = d;

@@ -343,6 +343,23 @@ public class HostileRepositoryTests
         RuleIds(run.Stdout).ShouldContain("TOR001 torrc");
     }
 
+    [LinuxFact]
+    public void Megabyte_long_unknown_names_get_no_quadratic_suggestion()
+    {
+        // Found by the fuzzer: a 3.6 MB unknown torrc option made the "did you mean" search run for minutes.
+        using var t = new HostileTree();
+        var huge = new string('a', 2 * 1024 * 1024);
+        t.Write("torrc", "SocksPort 0.0.0.0:9050\n" + huge + " 1\n");
+        t.Write("squid.conf", "http_port 3128\n" + huge + " on\nhttp_access deny all\n");
+        t.Write("nginx.conf", "events {}\nhttp { " + huge + " on; }\n");
+        t.Write("Dockerfile", "FROM alpine:3.20\n" + huge + " x\n");
+        var run = t.Run(TimeSpan.FromSeconds(60), "check", "--format", "json", ".").ShouldEndCleanly(1);
+        run.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(20), run.ToString());
+        var ids = RuleIds(run.Stdout);
+        ids.ShouldContain("TOR001 torrc");
+        ids.ShouldContain("CL0002 torrc");
+    }
+
     /// <summary>"RULE path" for every finding in a JSON report.</summary>
     private static List<string> RuleIds(string json) =>
         JsonDocument.Parse(json).RootElement.GetProperty("findings").EnumerateArray()
