@@ -253,7 +253,11 @@ public static class Glob
     /// only), sorted ordinally. A pattern without wildcards yields the path itself when it exists.
     /// </summary>
     public static IReadOnlyList<string> Expand(IWorkspace workspace, string baseDirectory, string pattern) =>
-        Memo.GetOrCreateValue(workspace).GetOrAdd((baseDirectory, pattern), key => ExpandUncached(workspace, key.Base, key.Pattern));
+        IsTooLong(pattern) ? [] : Memo.GetOrCreateValue(workspace).GetOrAdd((baseDirectory, pattern), key => ExpandUncached(workspace, key.Base, key.Pattern));
+
+    /// <summary>Longer than Linux's PATH_MAX (4096) or with a component longer than NAME_MAX (255): no file has that name.</summary>
+    private static bool IsTooLong(string pattern) =>
+        pattern.Length > 4096 || pattern.Split('/').Any(part => part.Length > 255);
 
     /// <summary>
     /// Expansions per workspace (one run): every file of a folder that includes its own folder's glob asks the same

@@ -123,7 +123,7 @@ public class SyntaxTree
         Language = language;
         Text = text;
         Root = root;
-        Diagnostics = diagnostics.IsDefault ? [] : diagnostics;
+        Diagnostics = Cap(diagnostics.IsDefault ? [] : diagnostics);
     }
 
     /// <summary>The file path, as the engine names it (relative to the working folder, with '/').</summary>
@@ -136,6 +136,32 @@ public class SyntaxTree
     public SyntaxNode Root { get; }
 
     public ImmutableArray<ParseDiagnostic> Diagnostics { get; }
+
+    /// <summary>How many parse diagnostics of one ID a file keeps: a hostile file can hold millions of stray braces.</summary>
+    public const int MaxDiagnosticsPerId = 200;
+
+    /// <summary>The first <see cref="MaxDiagnosticsPerId"/> of each ID (in file order), then one that says how many more there were.</summary>
+    private static ImmutableArray<ParseDiagnostic> Cap(ImmutableArray<ParseDiagnostic> diagnostics)
+    {
+        if (diagnostics.Length <= MaxDiagnosticsPerId)
+        {
+            return diagnostics;
+        }
+
+        var result = ImmutableArray.CreateBuilder<ParseDiagnostic>();
+        foreach (var group in diagnostics.GroupBy(d => d.Id))
+        {
+            var ordered = group.OrderBy(d => d.Span.Start).ToList();
+            result.AddRange(ordered.Take(MaxDiagnosticsPerId));
+            if (ordered.Count > MaxDiagnosticsPerId)
+            {
+                var first = ordered[MaxDiagnosticsPerId];
+                result.Add(first with { Message = $"{ordered.Count - MaxDiagnosticsPerId} more {first.Id} problems in this file are not listed (ConfigLint lists at most {MaxDiagnosticsPerId} per file); fix the ones above and check again." });
+            }
+        }
+
+        return result.ToImmutable();
+    }
 
     /// <summary>Every token and trivia in text order.</summary>
     public IEnumerable<(SyntaxKind Kind, TextSpan Span)> Pieces()

@@ -135,7 +135,7 @@ public sealed class AnalyzerDriver
 
         // The whole project was analysed; what is reported is what lies in the files and folders named.
         bool InScope(Finding f) => scope.Contains(workspace.FullPathOf(f.Location.Tree));
-        visible = visible.Where(InScope).ToList();
+        visible = CapPerFile(visible.Where(InScope));
         suppressed = suppressed.Where(InScope).ToList();
         return new AnalysisResult(Ordered(ApplySeverity(visible, options.Config)), [.. errors.Distinct()], deployment.Trees, deployment)
         {
@@ -145,6 +145,39 @@ public sealed class AnalyzerDriver
             Rules = [.. Descriptors.Where(d => IsSelected(d, options)).OrderBy(d => d.Id, StringComparer.Ordinal)],
             Workspace = workspace,
         };
+    }
+
+    /// <summary>How many findings of one rule one file may report; a broken or hostile file can hold millions (parse diagnostics are capped lower, by SyntaxTree, with their own count).</summary>
+    public const int MaxFindingsPerRuleAndFile = 1000;
+
+    /// <summary>
+    /// The first <see cref="MaxFindingsPerRuleAndFile"/> findings of each rule in each file, and then one finding that
+    /// says how many more there are, at the first one left out (compilers stop after so many errors for the same reason).
+    /// </summary>
+    private static List<Finding> CapPerFile(IEnumerable<Finding> findings)
+    {
+        var result = new List<Finding>();
+        foreach (var group in findings.GroupBy(f => (f.Path, f.RuleId)))
+        {
+            var list = group.ToList();
+            if (list.Count <= MaxFindingsPerRuleAndFile)
+            {
+                result.AddRange(list);
+                continue;
+            }
+
+            var ordered = Ordered(list);
+            result.AddRange(ordered.Take(MaxFindingsPerRuleAndFile));
+            var first = ordered[MaxFindingsPerRuleAndFile];
+            result.Add(first with
+            {
+                Message = $"{ordered.Length - MaxFindingsPerRuleAndFile} more {first.RuleId} findings in this file are not listed (ConfigLint lists at most {MaxFindingsPerRuleAndFile} of one rule per file); fix the ones above and check again.",
+                Related = [],
+                Fix = null,
+            });
+        }
+
+        return result;
     }
 
     /// <summary>Deterministic order (path, line, column, rule, message), duplicates removed.</summary>

@@ -233,7 +233,9 @@ public sealed class FileSystemWorkspace : IWorkspace
     /// </summary>
     public string? RealPathOf(string fullPath) => CachedRealPath(Path.GetFullPath(fullPath));
 
-    private string? CachedRealPath(string full) => _realPaths.GetOrAdd(full, ComputeRealPath);
+    // A path longer than PATH_MAX names no file (an include value can be megabytes long and hold thousands of '/'):
+    // resolving it component by component would cache every prefix, quadratic in memory.
+    private string? CachedRealPath(string full) => full.Length > 4096 ? null : _realPaths.GetOrAdd(full, ComputeRealPath);
 
     private string? ComputeRealPath(string full)
     {

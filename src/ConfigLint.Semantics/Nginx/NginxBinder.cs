@@ -187,7 +187,7 @@ public static class NginxBinder
                 parent.Add(node);
                 if (!inData && d.Name.Length > 0 && !NginxDirectives.IsKnown(d.Name))
                 {
-                    var hint = NginxDirectives.Suggest(d.Name);
+                    var hint = Diagnostics.Count < SyntaxTree.MaxDiagnosticsPerId ? NginxDirectives.Suggest(d.Name) : null;
                     Diagnostics.Add(new BindDiagnostic("CL0002", DiagnosticLevel.Warning,
                         $"Unknown directive '{d.Name}'; nginx rejects it unless a module that defines it is loaded.{(hint is null ? string.Empty : $" Did you mean '{hint}'?")}",
                         node.NameLocation));

@@ -182,7 +182,7 @@ public static class SquidParser
 
         if (d.Info is null)
         {
-            var hint = SquidDirectives.Suggest(d.Name);
+            var hint = diagnostics.Count < SyntaxTree.MaxDiagnosticsPerId ? SquidDirectives.Suggest(d.Name) : null;
             diagnostics.Add(new ParseDiagnostic("CL0002", DiagnosticLevel.Error,
                 $"Unrecognized directive '{d.Name}'; squid reports it and refuses to start.{(hint is null ? string.Empty : $" Did you mean '{hint}'?")}", d.NameSpan));
         }

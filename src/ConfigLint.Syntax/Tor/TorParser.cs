@@ -330,7 +330,8 @@ public static class TorParser
         {
             case TorOptionStatus.Unknown:
             {
-                var hint = TorOptions.Suggest(entry.Key);
+                // A file with hundreds of problems gets no more hints (SyntaxTree keeps only the first of each ID anyway).
+                var hint = diagnostics.Count < SyntaxTree.MaxDiagnosticsPerId ? TorOptions.Suggest(entry.Key) : null;
                 var message = entry.Key.StartsWith('%')
                     ? $"Unknown option '{entry.Key}'; tor refuses to start. Only '%include' (lower case) is a directive."
                     : hint is null

@@ -360,6 +360,30 @@ public class HostileRepositoryTests
         ids.ShouldContain("CL0002 torrc");
     }
 
+    [LinuxFact]
+    public void A_file_with_a_million_problems_lists_the_first_ones_and_says_how_many_more()
+    {
+        // Found by the fuzzer: 2 million stray braces gave 2 million findings and 22 s of JSON.
+        using var t = new HostileTree();
+        t.Write("nginx.conf", "events {}\nhttp { server_tokens off; }\n" + new string('{', 1_000_000) + "\n");
+        var run = t.Run(TimeSpan.FromSeconds(60), "check", "--format", "json", ".").ShouldEndCleanly(1);
+        run.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(20), run.ToString());
+        var ids = RuleIds(run.Stdout);
+        ids.Count.ShouldBeLessThanOrEqualTo(2 * (ConfigLint.Syntax.SyntaxTree.MaxDiagnosticsPerId + 1));
+        run.Stdout.ShouldContain("more CL0001 problems in this file are not listed");
+    }
+
+    [LinuxFact]
+    public void An_include_value_megabytes_long_with_thousands_of_slashes_stays_in_bounded_memory()
+    {
+        // Found by the fuzzer: a CR-only torrc is one line, so '%include torrc' took the whole 1.3 MB file as its path,
+        // and resolving its 100,000 components cached every prefix (2 GB).
+        using var t = new HostileTree();
+        t.Write("torrc", "%include torrc\rSocksPort 0.0.0.0:9050\r" + string.Concat(Enumerable.Repeat("location / {\r", 100_000)));
+        var run = t.Run(TimeSpan.FromSeconds(60), "check", "--format", "json", ".").ShouldEndCleanly(0, 1);
+        run.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(20), run.ToString());
+    }
+
     /// <summary>"RULE path" for every finding in a JSON report.</summary>
     private static List<string> RuleIds(string json) =>
         JsonDocument.Parse(json).RootElement.GetProperty("findings").EnumerateArray()
