@@ -98,8 +98,15 @@ public static class NginxParser
                 {
                     if (topLevel)
                     {
-                        Diagnostics.Add(new ParseDiagnostic("CL0001", DiagnosticLevel.Error, "Unexpected '}'; nginx rejects the configuration.", new TextSpan(_pos, 1)));
-                        list.Add(new SyntaxNode(SyntaxKind.NginxBlock, [Token(SyntaxKind.NginxCloseBrace, _pos, _pos + 1)]));
+                        var end = _pos + 1;
+                        while (end < s.Length && s[end] == '}')
+                        {
+                            end++;
+                        }
+
+                        var run = end - _pos == 1 ? string.Empty : $" ({end - _pos} in a row)";
+                        Diagnostics.Add(new ParseDiagnostic("CL0001", DiagnosticLevel.Error, $"Unexpected '}}'{run}; nginx rejects the configuration.", TextSpan.FromBounds(_pos, end)));
+                        list.Add(new SyntaxNode(SyntaxKind.NginxBlock, [Token(SyntaxKind.NginxCloseBrace, _pos, end)]));
                         continue;
                     }
 
@@ -108,8 +115,16 @@ public static class NginxParser
 
                 if (c is ';' or '{')
                 {
-                    Diagnostics.Add(new ParseDiagnostic("CL0001", DiagnosticLevel.Error, $"Unexpected '{c}' with no directive before it; nginx rejects the configuration.", new TextSpan(_pos, 1)));
-                    list.Add(new SyntaxNode(SyntaxKind.NginxBlock, [Token(c == ';' ? SyntaxKind.NginxSemicolon : SyntaxKind.NginxOpenBrace, _pos, _pos + 1)]));
+                    // A run of the same stray character is one error (a hostile file can hold millions of them).
+                    var end = _pos + 1;
+                    while (end < s.Length && s[end] == c)
+                    {
+                        end++;
+                    }
+
+                    var run = end - _pos == 1 ? string.Empty : $" ({end - _pos} in a row)";
+                    Diagnostics.Add(new ParseDiagnostic("CL0001", DiagnosticLevel.Error, $"Unexpected '{c}'{run} with no directive before it; nginx rejects the configuration.", TextSpan.FromBounds(_pos, end)));
+                    list.Add(new SyntaxNode(SyntaxKind.NginxBlock, [Token(c == ';' ? SyntaxKind.NginxSemicolon : SyntaxKind.NginxOpenBrace, _pos, end)]));
                     continue;
                 }
 

@@ -365,12 +365,13 @@ public class HostileRepositoryTests
     {
         // Found by the fuzzer: 2 million stray braces gave 2 million findings and 22 s of JSON.
         using var t = new HostileTree();
-        t.Write("nginx.conf", "events {}\nhttp { server_tokens off; }\n" + new string('{', 1_000_000) + "\n");
+        t.Write("nginx.conf", "events {}\nhttp { server_tokens off; }\n" + new string('{', 1_000_000) + " " + string.Concat(Enumerable.Repeat("{ ", 500_000)) + "\n");
         var run = t.Run(TimeSpan.FromSeconds(60), "check", "--format", "json", ".").ShouldEndCleanly(1);
         run.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(20), run.ToString());
         var ids = RuleIds(run.Stdout);
         ids.Count.ShouldBeLessThanOrEqualTo(2 * (ConfigLint.Syntax.SyntaxTree.MaxDiagnosticsPerId + 1));
         run.Stdout.ShouldContain("more CL0001 problems in this file are not listed");
+        run.Stdout.ShouldContain("Unexpected '{' (1000000 in a row) with no directive before it");
     }
 
     [LinuxFact]
