@@ -57,6 +57,9 @@ public static class NginxParser
     /// </summary>
     public const int MaxNesting = 100;
 
+    /// <summary>Arguments one directive keeps (nginx's own directives take at most a few dozen).</summary>
+    public const int MaxArguments = 4096;
+
     public static SyntaxTree Parse(string path, SourceText text)
     {
         var parser = new State(text.ToString(), text);
@@ -212,10 +215,49 @@ public static class NginxParser
                         children.OfType<NginxDirectiveSyntax>().ToImmutableArray(), closed);
                 }
 
+                if (args.Count == MaxArguments)
+                {
+                    elements.Add(SurplusArguments(name));
+                    continue;
+                }
+
                 var (word, token) = ReadWord();
                 args.Add(word);
                 elements.Add(token);
             }
+        }
+
+        /// <summary>
+        /// The arguments past <see cref="MaxArguments"/> (a hostile file can give one directive millions): read to find
+        /// where the directive ends, kept as one raw token so the text round-trips, and reported once.
+        /// </summary>
+        private SyntaxToken SurplusArguments(NginxWord name)
+        {
+            var leading = TakePending();
+            var start = leading.Length > 0 ? leading[0].Span.Start : _pos;
+            var end = _pos;
+            var reported = Diagnostics.Count;
+            while (true)
+            {
+                SkipTrivia();
+                if (_pos >= s.Length || s[_pos] is ';' or '{' or '}')
+                {
+                    break;
+                }
+
+                ReadWord();
+                end = _pos;
+
+                // What the skipped words would report is covered by the one diagnostic below.
+                if (Diagnostics.Count > reported)
+                {
+                    Diagnostics.RemoveRange(reported, Diagnostics.Count - reported);
+                }
+            }
+
+            Diagnostics.Add(new ParseDiagnostic("CL0001", DiagnosticLevel.Error,
+                $"Directive '{name.Value}' has more than {MaxArguments} arguments; ConfigLint does not read the rest.", TextSpan.FromBounds(start, end)));
+            return new SyntaxToken(SyntaxKind.NginxRawBlock, TextSpan.FromBounds(start, end), [], []);
         }
 
         /// <summary>

@@ -375,6 +375,24 @@ public class HostileRepositoryTests
     }
 
     [LinuxFact]
+    public void A_directive_with_millions_of_arguments_keeps_the_first_and_round_trips()
+    {
+        // Found by the fuzzer: 10 MB of '"' is five million empty-string arguments (2.7 GB).
+        using var t = new HostileTree();
+        var text = "events {}\nhttp { server_tokens off; }\nx " + new string('"', 10 * 1024 * 1024) + ";\ny " + string.Concat(Enumerable.Repeat("a ", 3_000_000)) + ";\n";
+        t.Write("nginx.conf", text);
+        var run = t.Run(TimeSpan.FromSeconds(60), "check", "--format", "json", ".").ShouldEndCleanly(1);
+        run.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(20), run.ToString());
+        run.Stdout.ShouldContain("more CL0001 problems in this file are not listed");
+        var tree = ConfigLint.Syntax.Nginx.NginxParser.Parse("nginx.conf", Microsoft.CodeAnalysis.Text.SourceText.From(text));
+        tree.ToFullString().ShouldBe(text);
+        var many = "y " + string.Concat(Enumerable.Repeat("a ", 10_000)) + ";\n";
+        var alone = ConfigLint.Syntax.Nginx.NginxParser.Parse("nginx.conf", Microsoft.CodeAnalysis.Text.SourceText.From(many));
+        alone.ToFullString().ShouldBe(many);
+        alone.Diagnostics.ShouldContain(d => d.Message == $"Directive 'y' has more than {ConfigLint.Syntax.Nginx.NginxParser.MaxArguments} arguments; ConfigLint does not read the rest.");
+    }
+
+    [LinuxFact]
     public void An_include_value_megabytes_long_with_thousands_of_slashes_stays_in_bounded_memory()
     {
         // Found by the fuzzer: a CR-only torrc is one line, so '%include torrc' took the whole 1.3 MB file as its path,
