@@ -33,6 +33,12 @@ public static partial class SuppressionComments
         List<int>? tokenLines = null;
         foreach (var span in tree.Comments())
         {
+            // A suppression is one short line; a comment megabytes long is never one (and would make the match slow).
+            if (span.Length > MaxCommentLength)
+            {
+                continue;
+            }
+
             var comment = text.ToString(span);
             var match = Directive().Match(comment);
             if (!match.Success)
@@ -68,6 +74,8 @@ public static partial class SuppressionComments
 
         return [.. lines];
     }
+
+    private const int MaxCommentLength = 1024;
 
     [GeneratedRegex(@"^[#;/*\s]*configlint:\s*(?<kind>ignore-file|ignore)\s+(?<codes>[A-Za-z0-9_,\s-]+?)\s*(--\s*(?<reason>.*))?$")]
     private static partial Regex Directive();

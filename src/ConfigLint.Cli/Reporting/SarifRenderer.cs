@@ -291,8 +291,10 @@ public static class SarifRenderer
     /// </summary>
     public static string LineHash(Finding f)
     {
+        // The first 4 KB of the line: real lines are shorter, and a hostile one can be megabytes long for every finding on it.
         var text = f.Location.Tree.Text;
-        var line = text.Lines[Math.Min(f.LineSpan.Start.Line, text.Lines.Count - 1)].ToString();
+        var span = text.Lines[Math.Min(f.LineSpan.Start.Line, text.Lines.Count - 1)].Span;
+        var line = text.ToString(new TextSpan(span.Start, Math.Min(span.Length, 4096)));
         var squeezed = new StringBuilder(line.Length);
         foreach (var c in line.Where(c => !char.IsWhiteSpace(c)))
         {

@@ -393,6 +393,19 @@ public class HostileRepositoryTests
     }
 
     [LinuxFact]
+    public void A_megabyte_comment_or_line_costs_no_quadratic_time_in_suppressions_or_sarif()
+    {
+        // Found by the fuzzer: '# configlint: ignore ' and 10 MB of tabs backtracked in the suppression pattern, and
+        // SARIF hashed a 6 MB line once per finding on it.
+        using var t = new HostileTree();
+        t.Write("squid.conf", "http_port 3128\n# configlint: ignore " + new string('\t', 4 * 1024 * 1024) + "\nhttp_access allow all\n");
+        t.Write("nginx.conf", "events {}\nhttp { server_tokens off; }\nx " + new string('"', 4 * 1024 * 1024) + ";\n");
+        var run = t.Run(TimeSpan.FromSeconds(60), "check", "--format", "sarif", ".").ShouldEndCleanly(1);
+        run.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(20), run.ToString());
+        JsonDocument.Parse(run.Stdout).RootElement.GetProperty("runs")[0].GetProperty("results").GetArrayLength().ShouldBeGreaterThan(0);
+    }
+
+    [LinuxFact]
     public void An_include_value_megabytes_long_with_thousands_of_slashes_stays_in_bounded_memory()
     {
         // Found by the fuzzer: a CR-only torrc is one line, so '%include torrc' took the whole 1.3 MB file as its path,
