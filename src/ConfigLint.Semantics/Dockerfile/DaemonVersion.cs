@@ -121,7 +121,13 @@ public static partial class DaemonVersion
             return null;
         }
 
-        var parts = m.Groups[1].Value.Split('.').Select(int.Parse).ToArray();
+        // A component past int.MaxValue (a typo or a hostile file) is no version.
+        var parts = m.Groups[1].Value.Split('.').Select(p => int.TryParse(p, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : -1).ToArray();
+        if (parts.Any(p => p < 0))
+        {
+            return null;
+        }
+
         return parts.Length == 2 ? new Version(parts[0], parts[1]) : new Version(parts[0], parts[1], parts[2]);
     }
 

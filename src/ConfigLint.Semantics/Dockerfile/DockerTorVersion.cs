@@ -38,7 +38,13 @@ public static partial class DockerTorVersion
             return null;
         }
 
-        var parts = m.Groups[1].Value.Split('.').Select(int.Parse).ToArray();
+        // A component past int.MaxValue (a typo or a hostile file) is no version.
+        var parts = m.Groups[1].Value.Split('.').Select(p => int.TryParse(p, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : -1).ToArray();
+        if (parts.Any(p => p < 0))
+        {
+            return null;
+        }
+
         return parts.Length switch
         {
             3 => new Version(parts[0], parts[1], parts[2]),

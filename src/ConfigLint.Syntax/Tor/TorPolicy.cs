@@ -71,6 +71,9 @@ public sealed record TorPolicyItem(
         }
     }
 
+    /// <summary>Items one policy line keeps (real policies have tens).</summary>
+    public const int MaxItems = 4096;
+
     /// <summary>Splits a policy value on commas and parses each item.</summary>
     public static IReadOnlyList<TorPolicyItem> ParseAll(string value, Func<int, int, TextSpan> map, bool? impliedAccept = null)
     {
@@ -83,6 +86,15 @@ public sealed record TorPolicyItem(
             var raw = value[start..end];
             var lead = raw.Length - raw.TrimStart().Length;
             var text = raw.Trim();
+            if (text.Length > 0 && items.Count == MaxItems)
+            {
+                // A hostile line can hold millions of items; the rest is one located error, not millions of objects.
+                var rest = value.Length - (start + lead);
+                var message = $"This policy line has more than {MaxItems} items; ConfigLint does not read the rest.";
+                items.Add(new TorPolicyItem(false, false, PolicyAddressKind.Any, "…", null, 1, 65535, "…", map(start + lead, rest), message));
+                break;
+            }
+
             if (text.Length > 0)
             {
                 items.Add(ParseItem(text, map(start + lead, text.Length), impliedAccept));

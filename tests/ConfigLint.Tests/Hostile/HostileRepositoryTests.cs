@@ -406,6 +406,19 @@ public class HostileRepositoryTests
     }
 
     [LinuxFact]
+    public void Numbers_past_int_and_policy_lines_of_millions_of_items_are_handled()
+    {
+        // Found by the fuzzer: 'tor=0.4.8.4294967296-r0' threw OverflowException (exit 2); a 9 MB ExitPolicy line of
+        // 4.5 million items took 700 MB and over 10 s.
+        using var t = new HostileTree();
+        t.Write("Dockerfile", "FROM alpine:3.20\nRUN apk add --no-cache tor=0.4.8.4294967296-r0 nginx=1.99999999999.1\nUSER tor\nCMD [\"tor\"]\n");
+        t.Write("torrc", "ORPort 9001\nExitPolicy " + string.Concat(Enumerable.Repeat("reject 10.0.0.1:*,", 2_000_000)) + "reject *:*\n");
+        var run = t.Run(TimeSpan.FromSeconds(60), "check", "--format", "json", ".").ShouldEndCleanly(1);
+        run.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(20), run.ToString());
+        run.Stdout.ShouldContain($"This policy line has more than {ConfigLint.Syntax.Tor.TorPolicyItem.MaxItems} items; ConfigLint does not read the rest.");
+    }
+
+    [LinuxFact]
     public void An_include_value_megabytes_long_with_thousands_of_slashes_stays_in_bounded_memory()
     {
         // Found by the fuzzer: a CR-only torrc is one line, so '%include torrc' took the whole 1.3 MB file as its path,
