@@ -116,7 +116,8 @@ public static class CliApp
         compile.Arguments.Add(paths);
         compile.Options.Add(config);
         compile.Options.Add(modelFormat);
-        compile.SetAction(result => Compile(env, new Selection(result.GetValue(paths) ?? [], [], [], result.GetValue(config)), result.GetValue(modelFormat)!));
+        compile.SetAction(result => ShowModel(env, "compile", new Selection(result.GetValue(paths) ?? [], [], [], result.GetValue(config)),
+            result.GetValue(modelFormat) == "text" ? (model, _) => ModelRenderer.Text(model) : (model, _) => ModelRenderer.Json(model)));
         root.Subcommands.Add(compile);
 
         var graphFormat = new Option<string>("--format") { Description = "Output format: mermaid (renders in GitHub markdown) or dot (Graphviz).", DefaultValueFactory = _ => "mermaid" };
@@ -125,7 +126,8 @@ public static class CliApp
         graph.Arguments.Add(paths);
         graph.Options.Add(config);
         graph.Options.Add(graphFormat);
-        graph.SetAction(result => Graph(env, new Selection(result.GetValue(paths) ?? [], [], [], result.GetValue(config)), result.GetValue(graphFormat)!));
+        graph.SetAction(result => ShowModel(env, "graph", new Selection(result.GetValue(paths) ?? [], [], [], result.GetValue(config)),
+            result.GetValue(graphFormat) == "dot" ? (model, run) => GraphRenderer.Dot(model, run.Findings) : (model, run) => GraphRenderer.Mermaid(model, run.Findings)));
         root.Subcommands.Add(graph);
 
         var rules = new Command("rules", "List every rule.");
@@ -218,9 +220,10 @@ public static class CliApp
         return threshold != DiagnosticLevel.None && result.Findings.Any(f => f.Level >= threshold) ? ExitFindings : ExitClean;
     }
 
-    private static int Compile(CliEnvironment env, Selection selection, string format)
+    /// <summary><c>compile</c> and <c>graph</c>: analyse, then print the deployment model as <paramref name="render"/> writes it.</summary>
+    private static int ShowModel(CliEnvironment env, string command, Selection selection, Func<ConfigLint.Analysis.Model.CompiledModel, AnalysisResult, string> render)
     {
-        if (Prepare(env, "compile", selection) is not var (driver, options))
+        if (Prepare(env, command, selection) is not var (driver, options))
         {
             return ExitError;
         }
@@ -232,27 +235,7 @@ public static class CliApp
             env.Error.WriteLine($"configlint: error: {error}");
         }
 
-        var model = ConfigLint.Analysis.Model.ModelCompiler.Compile(result);
-        env.Out.Write(format == "text" ? ModelRenderer.Text(model) : ModelRenderer.Json(model));
-        return result.Errors.Length > 0 ? ExitError : ExitClean;
-    }
-
-    private static int Graph(CliEnvironment env, Selection selection, string format)
-    {
-        if (Prepare(env, "graph", selection) is not var (driver, options))
-        {
-            return ExitError;
-        }
-
-        var result = driver.Run(options);
-        WriteNotes(env, result.Notes);
-        foreach (var error in result.Errors)
-        {
-            env.Error.WriteLine($"configlint: error: {error}");
-        }
-
-        var model = ConfigLint.Analysis.Model.ModelCompiler.Compile(result);
-        env.Out.Write(format == "dot" ? GraphRenderer.Dot(model, result.Findings) : GraphRenderer.Mermaid(model, result.Findings));
+        env.Out.Write(render(ConfigLint.Analysis.Model.ModelCompiler.Compile(result), result));
         return result.Errors.Length > 0 ? ExitError : ExitClean;
     }
 

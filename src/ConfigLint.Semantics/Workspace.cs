@@ -318,6 +318,22 @@ public static class Glob
 
 public static class PathContainment
 {
+    /// <summary>The nearest folder that holds every path (a folder holds itself; a file is held by its folder).</summary>
+    public static string CommonFolder(IEnumerable<string> fullPaths)
+    {
+        string? root = null;
+        foreach (var dir in fullPaths.Select(p => Directory.Exists(p) ? p : Path.GetDirectoryName(p) ?? p))
+        {
+            root ??= dir;
+            while (!IsAtOrBelow(dir, root))
+            {
+                root = Path.GetDirectoryName(root) ?? Path.GetPathRoot(root)!;
+            }
+        }
+
+        return root ?? throw new ArgumentException("No paths.", nameof(fullPaths));
+    }
+
     /// <summary>Whether a full path is the folder <paramref name="root"/> itself or lies below it (ordinal, no symlink resolution).</summary>
     public static bool IsAtOrBelow(string path, string root) =>
         path.StartsWith(root, StringComparison.Ordinal)

@@ -95,17 +95,7 @@ public static class ConfigLoader
     /// </summary>
     public static string? FindFor(IReadOnlyList<string> fullPaths)
     {
-        var dirs = fullPaths.Select(p => SafeFile.KindOf(p, follow: true) == FileKind.Directory ? p : Path.GetDirectoryName(p) ?? p).ToList();
-        var start = dirs[0];
-        foreach (var d in dirs.Skip(1))
-        {
-            while (!PathContainment.IsAtOrBelow(d, start))
-            {
-                start = Path.GetDirectoryName(start) ?? start;
-            }
-        }
-
-        for (var dir = start; dir is not null; dir = Path.GetDirectoryName(dir))
+        for (var dir = PathContainment.CommonFolder(fullPaths); dir is not null; dir = Path.GetDirectoryName(dir))
         {
             if (Find(dir) is { } found)
             {

@@ -66,7 +66,7 @@ public sealed class AnalyzerDriver
         var fullPaths = (options.Paths.Count == 0 ? ["."] : options.Paths)
             .Select(p => Path.GetFullPath(Path.Combine(options.CurrentDirectory, p))).ToList();
         var scope = ProjectScope.Of(fullPaths);
-        var root = CommonRoot([.. scope.Folders, .. fullPaths]);
+        var root = PathContainment.CommonFolder([.. scope.Folders, .. fullPaths]);
         var workspace = new FileSystemWorkspace(root, options.CurrentDirectory, options.Overlay);
         var discovery = FileDiscovery.Discover(scope, workspace, errors, options.Config);
         var discovered = discovery.Files;
@@ -190,21 +190,6 @@ public sealed class AnalyzerDriver
             .ThenBy(f => f.RuleId, StringComparer.Ordinal)
             .ThenBy(f => f.Message, StringComparer.Ordinal)
             .ToImmutableArray();
-
-    private static string CommonRoot(List<string> paths)
-    {
-        var dirs = paths.Select(p => Directory.Exists(p) ? p : Path.GetDirectoryName(p)!).ToList();
-        var root = dirs[0];
-        foreach (var d in dirs.Skip(1))
-        {
-            while (!PathContainment.IsAtOrBelow(d, root))
-            {
-                root = Path.GetDirectoryName(root) ?? Path.GetPathRoot(root)!;
-            }
-        }
-
-        return root;
-    }
 
     public static bool Matches(RuleDescriptor d, string pattern) =>
         d.Id.StartsWith(pattern, StringComparison.OrdinalIgnoreCase) || d.Name.Equals(pattern, StringComparison.OrdinalIgnoreCase);

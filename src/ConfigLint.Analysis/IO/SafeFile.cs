@@ -129,51 +129,21 @@ public static class SafeFile
         return fd;
     }
 
-    /// <summary>Reads an open regular file to its end, or to one byte past the limit.</summary>
+    /// <summary>
+    /// Reads an open regular file to its end, or to one byte past the limit (a longer file is
+    /// <see cref="ReadFailure.TooLarge"/>); with <paramref name="prefixOnly"/>, to the limit, giving the first bytes.
+    /// </summary>
     internal static unsafe ReadOutcome ReadDescriptor(int fd, long maxBytes, bool prefixOnly = false)
     {
-        if (prefixOnly)
-        {
-            var prefix = new byte[maxBytes];
-            var got = 0;
-            while (got < prefix.Length)
-            {
-                nint m;
-                fixed (byte* p = &prefix[got])
-                {
-                    m = Posix.PRead(fd, p, prefix.Length - got, got);
-                }
-
-                if (m < 0 && Posix.LastError == Posix.EIntr)
-                {
-                    continue;
-                }
-
-                if (m <= 0)
-                {
-                    break;
-                }
-
-                got += (int)m;
-            }
-
-            return new ReadOutcome(prefix.AsSpan(0, got).ToArray(), null, ReadFailure.None);
-        }
-
-        var stat = Stat.OfDescriptor(fd);
-        var hint = (int)Math.Clamp(stat?.Size ?? 0, 0, Math.Min(maxBytes + 1, 16 * 1024 * 1024));
-        var buffer = new byte[Math.Max(hint + 1, 4096)];
+        var limit = prefixOnly ? maxBytes : maxBytes + 1;
+        var hint = Math.Clamp(Stat.OfDescriptor(fd)?.Size ?? 0, 0, Math.Min(limit, 16 * 1024 * 1024));
+        var buffer = new byte[Math.Min(Math.Max(hint + 1, 4096), limit)];
         long total = 0;
-        while (true)
+        while (total < limit)
         {
             if (total == buffer.Length)
             {
-                if (total > maxBytes)
-                {
-                    return TooLarge(maxBytes);
-                }
-
-                Array.Resize(ref buffer, (int)Math.Min((long)buffer.Length * 2, maxBytes + 1));
+                Array.Resize(ref buffer, (int)Math.Min((long)buffer.Length * 2, limit));
             }
 
             nint n;
@@ -199,13 +169,9 @@ public static class SafeFile
             }
 
             total += n;
-            if (total > maxBytes)
-            {
-                return TooLarge(maxBytes);
-            }
         }
 
-        return new ReadOutcome(buffer.AsSpan(0, (int)total).ToArray(), null, ReadFailure.None);
+        return total > maxBytes ? TooLarge(maxBytes) : new ReadOutcome(buffer.AsSpan(0, (int)total).ToArray(), null, ReadFailure.None);
     }
 
     private static ReadOutcome TooLarge(long maxBytes) =>

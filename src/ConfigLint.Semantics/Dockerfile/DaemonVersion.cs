@@ -121,14 +121,15 @@ public static partial class DaemonVersion
             return null;
         }
 
-        // A component past int.MaxValue (a typo or a hostile file) is no version.
-        var parts = m.Groups[1].Value.Split('.').Select(p => int.TryParse(p, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : -1).ToArray();
-        if (parts.Any(p => p < 0))
-        {
-            return null;
-        }
+        return Components(m.Groups[1].Value) is not { } parts ? null
+            : parts.Length == 2 ? new Version(parts[0], parts[1]) : new Version(parts[0], parts[1], parts[2]);
+    }
 
-        return parts.Length == 2 ? new Version(parts[0], parts[1]) : new Version(parts[0], parts[1], parts[2]);
+    /// <summary>The numbers of a dotted version; null when one is past int.MaxValue (a typo or a hostile file).</summary>
+    internal static int[]? Components(string dotted)
+    {
+        var parts = dotted.Split('.').Select(p => int.TryParse(p, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : -1).ToArray();
+        return parts.Any(p => p < 0) ? null : parts;
     }
 
     [GeneratedRegex(@"(?:^|[\s'""])(squid|nginx)[=-](\d+\.\d+(?:\.\d+)?)")]

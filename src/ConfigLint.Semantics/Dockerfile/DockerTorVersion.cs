@@ -38,9 +38,7 @@ public static partial class DockerTorVersion
             return null;
         }
 
-        // A component past int.MaxValue (a typo or a hostile file) is no version.
-        var parts = m.Groups[1].Value.Split('.').Select(p => int.TryParse(p, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : -1).ToArray();
-        if (parts.Any(p => p < 0))
+        if (DaemonVersion.Components(m.Groups[1].Value) is not { } parts)
         {
             return null;
         }

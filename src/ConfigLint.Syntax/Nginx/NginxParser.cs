@@ -101,15 +101,7 @@ public static class NginxParser
                 {
                     if (topLevel)
                     {
-                        var end = _pos + 1;
-                        while (end < s.Length && s[end] == '}')
-                        {
-                            end++;
-                        }
-
-                        var run = end - _pos == 1 ? string.Empty : $" ({end - _pos} in a row)";
-                        Diagnostics.Add(new ParseDiagnostic("CL0001", DiagnosticLevel.Error, $"Unexpected '}}'{run}; nginx rejects the configuration.", TextSpan.FromBounds(_pos, end)));
-                        list.Add(new SyntaxNode(SyntaxKind.NginxBlock, [Token(SyntaxKind.NginxCloseBrace, _pos, end)]));
+                        list.Add(StrayRun(SyntaxKind.NginxCloseBrace, string.Empty));
                         continue;
                     }
 
@@ -118,21 +110,30 @@ public static class NginxParser
 
                 if (c is ';' or '{')
                 {
-                    // A run of the same stray character is one error (a hostile file can hold millions of them).
-                    var end = _pos + 1;
-                    while (end < s.Length && s[end] == c)
-                    {
-                        end++;
-                    }
-
-                    var run = end - _pos == 1 ? string.Empty : $" ({end - _pos} in a row)";
-                    Diagnostics.Add(new ParseDiagnostic("CL0001", DiagnosticLevel.Error, $"Unexpected '{c}'{run} with no directive before it; nginx rejects the configuration.", TextSpan.FromBounds(_pos, end)));
-                    list.Add(new SyntaxNode(SyntaxKind.NginxBlock, [Token(c == ';' ? SyntaxKind.NginxSemicolon : SyntaxKind.NginxOpenBrace, _pos, end)]));
+                    list.Add(StrayRun(c == ';' ? SyntaxKind.NginxSemicolon : SyntaxKind.NginxOpenBrace, " with no directive before it"));
                     continue;
                 }
 
                 list.Add(ParseDirective());
             }
+        }
+
+        /// <summary>
+        /// A stray '{', ';' or '}' where no directive owns it, with every copy that follows it directly: one error and one
+        /// token for the run (a hostile file can hold millions of them).
+        /// </summary>
+        private SyntaxNode StrayRun(SyntaxKind kind, string context)
+        {
+            var c = s[_pos];
+            var end = _pos + 1;
+            while (end < s.Length && s[end] == c)
+            {
+                end++;
+            }
+
+            var run = end - _pos == 1 ? string.Empty : $" ({end - _pos} in a row)";
+            Diagnostics.Add(new ParseDiagnostic("CL0001", DiagnosticLevel.Error, $"Unexpected '{c}'{run}{context}; nginx rejects the configuration.", TextSpan.FromBounds(_pos, end)));
+            return new SyntaxNode(SyntaxKind.NginxBlock, [Token(kind, _pos, end)]);
         }
 
         private NginxDirectiveSyntax ParseDirective()
