@@ -108,7 +108,7 @@ public sealed class AnalyzerDriver
             .Select(ConfigLint.Semantics.Dockerfile.DockerfileModel.Build).ToImmutableArray();
         var squidMains = MainFiles(trees.Where(t => t.Language == Language.Squid && t is not UnparsedTree).ToList(), workspace, ConfigLint.Semantics.Squid.SquidBinder.DirectIncludes);
         var nginxMains = MainFiles(trees.Where(t => t.Language == Language.Nginx && t is not UnparsedTree).ToList(), workspace, ConfigLint.Semantics.Nginx.NginxBinder.DirectIncludes);
-        var deployment = new Deployment([.. workspace.Trees.OrderBy(t => t.Path, StringComparer.Ordinal)], torConfigs, projects, workspace, dockerfiles, squidMains, nginxMains);
+        var deployment = new DeploymentBuilder(workspace, torConfigs, projects, dockerfiles, squidMains, nginxMains).Build(workspace.Trees);
 
         var findings = new List<Finding>();
         var selected = _rules.Where(r => IsSelected(r.Descriptor, options)).ToList();
