@@ -288,7 +288,7 @@ public sealed class AnalyzerDriver
         var context = new AnalysisContext(rule);
         rule.Initialize(context);
         var d = rule.Descriptor;
-        void Report(Finding f) => findings.Add(f);
+        void Report(Finding f) => findings.Add(WithoutForeignFix(f, d));
 
         if (context.SyntaxActions.Count > 0 || context.TreeActions.Count > 0)
         {
@@ -344,6 +344,13 @@ public sealed class AnalyzerDriver
         Dispatch(deployment.NginxConfigs, context.NginxConfigActions, c => new NginxConfigContext(d, deployment, Report, c));
         Dispatch([deployment], context.DeploymentActions, _ => new DeploymentContext(d, deployment, Report));
     }
+
+    /// <summary>
+    /// A rule's fix is written in its own language's syntax; where the model put a line in another file (a tor option
+    /// given on the command line lives in a compose file or Dockerfile), the finding stands but the edit is not offered.
+    /// </summary>
+    private static Finding WithoutForeignFix(Finding finding, RuleDescriptor rule) =>
+        finding.Fix is { } fix && rule.Language is { } language && fix.Edits.Any(e => e.Tree.Language != language) ? finding with { Fix = null } : finding;
 
     /// <summary>Calls every action registered for a kind of model element on each element, in model order.</summary>
     private static void Dispatch<TItem, TContext>(IEnumerable<TItem> items, List<Action<TContext>> actions, Func<TItem, TContext> contextFor)
