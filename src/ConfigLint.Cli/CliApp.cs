@@ -11,9 +11,6 @@ using ConfigLint.Syntax;
 
 namespace ConfigLint.Cli;
 
-/// <summary>Where the CLI writes and whether stdout is a terminal (colour and code frames) or piped (plain).</summary>
-public sealed record CliEnvironment(TextWriter Out, TextWriter Error, string CurrentDirectory, bool Terminal, bool Color);
-
 /// <summary>The command line: <c>check</c>, <c>fix</c>, <c>rules</c>, <c>rule ID</c>. Exit 0 clean, 1 findings, 2 usage or tool error.</summary>
 public static class CliApp
 {
@@ -405,48 +402,4 @@ public static class CliApp
         env.Out.Write(docs ?? $"# {descriptor.Name} ({descriptor.Id})\n\n{descriptor.Title}\n");
         return ExitClean;
     }
-}
-
-/// <summary>A writer for standard error that shows control characters visibly (<see cref="Escape.ForTerminal"/>), line by line.</summary>
-internal sealed class EscapingWriter(TextWriter inner) : TextWriter
-{
-    public override System.Text.Encoding Encoding => inner.Encoding;
-
-    public override string NewLine
-    {
-        get => inner.NewLine;
-#pragma warning disable CS8765 // TextWriter.NewLine's setter accepts null; the inner writer decides.
-        set => inner.NewLine = value;
-#pragma warning restore CS8765
-    }
-
-    public override void Write(char value) => inner.Write(value is '\n' ? "\n" : Escape.ForTerminal(value.ToString()));
-
-    public override void Write(string? value)
-    {
-        if (value is null)
-        {
-            return;
-        }
-
-        // Keep the line breaks this program writes; escape everything inside a line.
-        var lines = value.Split('\n');
-        for (var i = 0; i < lines.Length; i++)
-        {
-            if (i > 0)
-            {
-                inner.Write('\n');
-            }
-
-            inner.Write(Escape.ForTerminal(lines[i]));
-        }
-    }
-
-    public override void WriteLine(string? value)
-    {
-        Write(value);
-        inner.Write(inner.NewLine);
-    }
-
-    public override void Flush() => inner.Flush();
 }
