@@ -5,6 +5,7 @@ using ConfigLint.Analysis.Configuration;
 using ConfigLint.Analysis.Engine;
 using ConfigLint.Analysis.Fixing;
 using ConfigLint.Analysis.IO;
+using ConfigLint.Cli.Commands;
 using ConfigLint.Cli.Reporting;
 using ConfigLint.Rules;
 using ConfigLint.Syntax;
@@ -127,15 +128,8 @@ public static class CliApp
             result.GetValue(graphFormat) == "dot" ? (model, run) => GraphRenderer.Dot(model, run.Findings) : (model, run) => GraphRenderer.Mermaid(model, run.Findings)));
         root.Subcommands.Add(graph);
 
-        var rules = new Command("rules", "List every rule.");
-        rules.SetAction(_ => ListRules(env));
-        root.Subcommands.Add(rules);
-
-        var ruleId = new Argument<string>("id") { Description = "A rule ID (TOR001) or name (tor-client-listener-exposed)." };
-        var rule = new Command("rule", "Print a rule's documentation.");
-        rule.Arguments.Add(ruleId);
-        rule.SetAction(result => ShowRule(env, result.GetValue(ruleId)!));
-        root.Subcommands.Add(rule);
+        root.Subcommands.Add(RulesCommand.Create(env));
+        root.Subcommands.Add(RuleCommand.Create(env));
         return root;
     }
 
@@ -374,32 +368,5 @@ public static class CliApp
         {
             env.Error.WriteLine($"configlint: note: {note}");
         }
-    }
-
-    private static int ListRules(CliEnvironment env)
-    {
-        var sb = new StringBuilder();
-        foreach (var d in CreateDriver().Descriptors)
-        {
-            var fix = d.Fix switch { FixClass.Safe => "safe", FixClass.Conditional => "cond", _ => "none" };
-            sb.Append($"{d.Id,-7} {d.DefaultLevel.ToText(),-7} {fix,-4} {d.Name,-34} {d.Title}\n");
-        }
-
-        env.Out.Write(sb.ToString());
-        return ExitClean;
-    }
-
-    private static int ShowRule(CliEnvironment env, string id)
-    {
-        var descriptor = CreateDriver().Descriptors.FirstOrDefault(d => d.Id.Equals(id, StringComparison.OrdinalIgnoreCase) || d.Name.Equals(id, StringComparison.OrdinalIgnoreCase));
-        if (descriptor is null)
-        {
-            env.Error.WriteLine($"configlint: error: no rule '{id}'. Run 'configlint rules' for the list.");
-            return ExitError;
-        }
-
-        var docs = RuleCatalog.ReadDocs(descriptor.DocsFolder);
-        env.Out.Write(docs ?? $"# {descriptor.Name} ({descriptor.Id})\n\n{descriptor.Title}\n");
-        return ExitClean;
     }
 }
