@@ -95,7 +95,7 @@ public sealed class DeploymentBuilder
 
     private void LinkImages()
     {
-        var byPath = _dockerfiles.ToDictionary(d => _workspace.FullPathOf(d.Tree), StringComparer.Ordinal);
+        var byPath = _dockerfiles.ToDictionary(d => d.Tree.FullPath, StringComparer.Ordinal);
         foreach (var service in _services)
         {
             if (service.Build?.ContextPath is not { } context || service.Build.HasInlineDockerfile)
@@ -124,7 +124,7 @@ public sealed class DeploymentBuilder
             var rebuilt = DockerfileModel.Build(group.Key.Tree, argSets[0]);
             rebuilt.Ignore = group.Key.Ignore;
             _dockerfiles = _dockerfiles.Replace(group.Key, rebuilt);
-            byPath[_workspace.FullPathOf(group.Key.Tree)] = rebuilt;
+            byPath[group.Key.Tree.FullPath] = rebuilt;
             foreach (var (service, _) in group)
             {
                 _dockerfileByService[service] = rebuilt;
@@ -221,7 +221,7 @@ public sealed class DeploymentBuilder
     /// <summary>The host paths the runtime stages of an image COPY/ADD from the build context (each context a building service uses).</summary>
     private IEnumerable<string> CopiedSources(DockerfileModel model)
     {
-        var dockerfile = _workspace.FullPathOf(model.Tree);
+        var dockerfile = model.Tree.FullPath;
         var contexts = _building.GetValueOrDefault(model, []).Select(s => s.Build?.ContextPath).OfType<string>().DefaultIfEmpty(Path.GetDirectoryName(dockerfile)!).Distinct().ToList();
         foreach (var stage in _runtimeStages[model])
         {
@@ -338,7 +338,7 @@ public sealed class DeploymentBuilder
         var copiedBy = new Dictionary<DockerfileModel, List<TorConfig>>();
         var commandLines = _services.ToDictionary(s => s, CommandLineOf);
         var parsed = commandLines.ToDictionary(kv => kv.Key, kv => DaemonCommandLine.Parse(DaemonKind.Tor, kv.Value));
-        var fullPaths = _torFiles.ToDictionary(c => c, c => _workspace.FullPathOf(c.Main));
+        var fullPaths = _torFiles.ToDictionary(c => c, c => c.Main.FullPath);
 
         foreach (var config in _torFiles)
         {
@@ -443,7 +443,7 @@ public sealed class DeploymentBuilder
 
     /// <summary>The torrc a service mounts at its <c>--defaults-torrc</c> path.</summary>
     private TorConfig? DefaultsConfig(string containerPath, ComposeService service) =>
-        _torFiles.FirstOrDefault(c => MountsOf(_workspace.FullPathOf(c.Main)).Any(m => m.Service == service && m.ContainerPath == containerPath));
+        _torFiles.FirstOrDefault(c => MountsOf(c.Main.FullPath).Any(m => m.Service == service && m.ContainerPath == containerPath));
 
     /// <summary>A command-line option as a torrc line located in the compose file or Dockerfile that wrote it.</summary>
     private static TorLine ToTorLine(CommandLineOption option)
@@ -472,7 +472,7 @@ public sealed class DeploymentBuilder
             var daemonName = kind == DaemonKind.Squid ? "squid" : "nginx";
             foreach (var main in mains)
             {
-                var fullPath = _workspace.FullPathOf(main);
+                var fullPath = main.FullPath;
                 var mounts = MountsOf(fullPath).ToList();
                 var copies = CopiesOf(fullPath).ToList();
                 var version = VersionOf(daemonName, mounts.Select(m => m.Service), copies);

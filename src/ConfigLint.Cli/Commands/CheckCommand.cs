@@ -56,7 +56,7 @@ internal static class CheckCommand
         var text = format switch
         {
             "json" => JsonRenderer.Render(result.Findings),
-            "sarif" => SarifRenderer.Render(report.IncludeSuppressed ? AnalyzerDriver.Ordered(result.Findings.Concat(result.Suppressed)) : result.Findings,
+            "sarif" => SarifRenderer.Render(report.IncludeSuppressed ? FindingPolicy.Ordered(result.Findings.Concat(result.Suppressed)) : result.Findings,
                 new SarifRun(result.Rules, env.CurrentDirectory, report.Category, d => RuleCatalog.ReadDocs(d.DocsFolder), result.Errors)),
             "github" => GitHubRenderer.Render(result.Findings),
             _ => TextRenderer.Render(result.Findings, rich, rich && env.Color),

@@ -77,7 +77,7 @@ internal static class FixCommand
         }
 
         var report = new StringBuilder();
-        foreach (var applied in AnalyzerDriver.Ordered(written.SelectMany(f => f.Applied).Select(a => a.Finding)))
+        foreach (var applied in FindingPolicy.Ordered(written.SelectMany(f => f.Applied).Select(a => a.Finding)))
         {
             report.Append(FixReport.Applied(applied));
         }

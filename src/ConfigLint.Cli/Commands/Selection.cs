@@ -52,7 +52,7 @@ internal sealed record Selection(string[] Paths, List<string> Select, List<strin
         var known = driver.Descriptors.ToList();
         foreach (var pattern in select.Concat(ignore).Concat(settings?.Select ?? []).Concat(settings?.Ignore ?? []).Concat(settings?.Severity.Keys ?? []))
         {
-            if (!known.Any(d => AnalyzerDriver.Matches(d, pattern)))
+            if (!known.Any(d => FindingPolicy.Matches(d, pattern)))
             {
                 env.Error.WriteLine($"configlint: error: '{pattern}' matches no rule ID, prefix or name.");
                 return null;

@@ -80,7 +80,7 @@ public static class NginxBinder
             return result;
         }
 
-        var full = workspace.FullPathOf(tree);
+        var full = tree.FullPath;
         var prefix = Prefix(full, RootContext(tree), workspace);
         foreach (var include in Walk(doc.Directives).Where(d => d.Name == "include" && d.ArgWords.Length == 1))
         {
@@ -116,7 +116,7 @@ public static class NginxBinder
     public static NginxConfig Bind(SyntaxTree main, IWorkspace workspace, Version? version = null)
     {
         var context = RootContext(main);
-        var fullPath = workspace.FullPathOf(main);
+        var fullPath = main.FullPath;
         var state = new State(workspace, Prefix(fullPath, context, workspace), Path.GetDirectoryName(fullPath)!);
         var root = new NginxNode(null, null, null, context);
         // A full nginx.conf's contexts are certain; a fragment's root context is a guess (an http fragment may be a
@@ -158,7 +158,7 @@ public static class NginxBinder
 
         public void Splice(SyntaxTree tree, NginxNode parent, int depth, bool inData, Scope? scope, SourceLocation? via = null, string? directive = null)
         {
-            _stack.Push(workspace.FullPathOf(tree), via, directive);
+            _stack.Push(tree.FullPath, via, directive);
             Files.Add(tree);
             if (tree.Root is NginxDocumentSyntax doc)
             {
@@ -306,7 +306,7 @@ public static class NginxBinder
 
             var pattern = d.ArgWords[0].Value;
             var location = new SourceLocation(tree, d.ArgWords[0].Span);
-            var matches = Resolve(pattern, prefix, Path.GetDirectoryName(workspace.FullPathOf(tree)) ?? mainDir, workspace).Where(workspace.FileExists).ToList();
+            var matches = Resolve(pattern, prefix, Path.GetDirectoryName(tree.FullPath) ?? mainDir, workspace).Where(workspace.FileExists).ToList();
             if (matches.Count == 0)
             {
                 if (!Glob.HasWildcards(pattern) && !StockFiles.Contains(Path.GetFileName(pattern)))
