@@ -467,7 +467,11 @@ public sealed class DeploymentBuilder
         var squids = new List<SquidConfig>();
         var nginxes = new List<NginxConfig>();
         var withDaemon = new HashSet<(ComposeService, DaemonKind)>();
-        foreach (var (kind, mains) in new[] { (DaemonKind.Squid, _squidMains), (DaemonKind.Nginx, _nginxMains) })
+        // Full nginx.conf files first: a fragment nothing includes is read under its project's nginx.conf (NginxNode.Outer).
+        var nginxOrder = _nginxMains.Select((m, i) => (m, i)).ToDictionary(p => p.m, p => p.i);
+        var hosts = new Dictionary<string, NginxConfig>(StringComparer.Ordinal);
+        var nginxMains = _nginxMains.OrderBy(m => NginxBinder.RootContext(m) == "main" ? 0 : 1).ThenBy(m => nginxOrder[m]).ToImmutableArray();
+        foreach (var (kind, mains) in new[] { (DaemonKind.Squid, _squidMains), (DaemonKind.Nginx, nginxMains) })
         {
             var daemonName = kind == DaemonKind.Squid ? "squid" : "nginx";
             foreach (var main in mains)
@@ -487,7 +491,14 @@ public sealed class DeploymentBuilder
                 }
                 else
                 {
-                    nginx = NginxBinder.Bind(main, _workspace, version);
+                    var context = NginxBinder.RootContext(main);
+                    var host = context == "main" ? null : hosts.GetValueOrDefault(NginxBinder.Prefix(fullPath, context, _workspace));
+                    nginx = NginxBinder.Bind(main, _workspace, version ?? host?.NginxVersion, host);
+                    if (context == "main" && Path.GetFileName(fullPath) == "nginx.conf")
+                    {
+                        hosts.TryAdd(Path.GetDirectoryName(fullPath)!, nginx);
+                    }
+
                     nginxes.Add(nginx);
                     files = nginx.Files;
                 }
@@ -554,7 +565,7 @@ public sealed class DeploymentBuilder
             }
         }
 
-        return ([.. squids], [.. nginxes], servicesByFile);
+        return ([.. squids], [.. nginxes.OrderBy(c => nginxOrder[c.Main])], servicesByFile);
     }
 
     private DaemonInstance Daemon(DaemonKind kind, ComposeService? service, DockerfileModel? model, ImmutableArray<ConfigFileLink> files, ImmutableArray<CommandWord> words,

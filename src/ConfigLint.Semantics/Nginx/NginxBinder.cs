@@ -113,12 +113,19 @@ public static class NginxBinder
         }
     }
 
-    public static NginxConfig Bind(SyntaxTree main, IWorkspace workspace, Version? version = null)
+    /// <summary>
+    /// Binds a main file (or a fragment nothing includes) with its includes. A fragment read inside http{} or a server
+    /// gets <paramref name="host"/>'s http{} as its <see cref="NginxNode.Outer"/> level: its project's nginx.conf.
+    /// </summary>
+    public static NginxConfig Bind(SyntaxTree main, IWorkspace workspace, Version? version = null, NginxConfig? host = null)
     {
         var context = RootContext(main);
         var fullPath = main.FullPath;
         var state = new State(workspace, Prefix(fullPath, context, workspace), Path.GetDirectoryName(fullPath)!);
-        var root = new NginxNode(null, null, null, context);
+        var root = new NginxNode(null, null, null, context)
+        {
+            Outer = context is "http" or "server" && host?.Http is { IsRoot: false } http ? http : null,
+        };
         // A full nginx.conf's contexts are certain; a fragment's root context is a guess (an http fragment may be a
         // stream one), so only directives whose shape is the same everywhere are checked there.
         var scope = new Scope(context switch { "main" => NginxContext.Main, "server" => NginxContext.Server, _ => NginxContext.Http }, Certain: context == "main");
