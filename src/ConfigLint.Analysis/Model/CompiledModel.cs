@@ -41,15 +41,22 @@ public sealed record CompiledService(
 
 public sealed record CompiledBuild(string? Dockerfile, string? Target, string? RuntimeStage);
 
-public sealed record CompiledServiceNetwork(string Name, bool Internal);
+/// <summary>A network a service joins, with its aliases and static addresses (what onion targets and other services resolve).</summary>
+public sealed record CompiledServiceNetwork(string Name, bool Internal, ImmutableArray<string> Aliases, string? Ipv4Address, string? Ipv6Address);
 
-public sealed record CompiledNetwork(string Name, bool Internal, bool External);
+/// <summary>A project network; <paramref name="HostBindingIpv4"/> is the bridge option that changes where unaddressed publishes bind.</summary>
+public sealed record CompiledNetwork(string Name, bool Internal, bool External, string? Driver, string? HostBindingIpv4);
 
 public sealed record CompiledPort(string? HostIp, string? Published, string Target, string Protocol, string Exposure);
 
-public sealed record CompiledDaemon(string Kind, ImmutableArray<CompiledConfigFile> ConfigFiles, ImmutableArray<string> CommandLine, ImmutableArray<CompiledListener> Listeners);
+public sealed record CompiledDaemon(string Kind, ImmutableArray<CompiledConfigFile> ConfigFiles, ImmutableArray<string> CommandLine, ImmutableArray<CompiledListener> Listeners)
+{
+    /// <summary>What the command line set that is shown but not merged into the configuration (nginx <c>-g</c>, <c>-c</c>; squid <c>-f</c>).</summary>
+    public ImmutableArray<string> Notes { get; init; } = [];
+}
 
-public sealed record CompiledConfigFile(string Path, string Via);
+/// <summary>A configuration file; <paramref name="Via"/> says how it got there in words, <paramref name="Mechanism"/> as a keyword (bindMount, configs, copy, include, defaults, standalone).</summary>
+public sealed record CompiledConfigFile(string Path, string Via, string Mechanism);
 
 public sealed record CompiledListener(string Option, string Address, string Port, ImmutableArray<string> Published);
 
@@ -93,7 +100,8 @@ public static class ModelCompiler
                     service.Image?.Value,
                     build,
                     user,
-                    [.. service.EffectiveNetworks.Select(n => new CompiledServiceNetwork(n.Name, n.Internal))],
+                    [.. (service.Networks ?? [new ServiceNetwork("default", [], null, null, service.NameLocation)]).Select(n => (Joined: n, Network: project.Network(n.Name)))
+                        .Select(n => new CompiledServiceNetwork(n.Network.Name, n.Network.Internal, n.Joined.Aliases, n.Joined.Ipv4Address, n.Joined.Ipv6Address))],
                     service.NetworkMode?.Value,
                     [.. service.Ports.Select(p => new CompiledPort(p.HostIp, p.Published, p.Target, p.Protocol, PortExposure.Of(service, p).ToText()))],
                     daemons)
@@ -117,7 +125,7 @@ public static class ModelCompiler
                 ShowPath(project.Directory),
                 [.. project.Files.Select(f => f.Path)],
                 [.. services],
-                [.. project.Networks.Values.OrderBy(n => n.Name, StringComparer.Ordinal).Select(n => new CompiledNetwork(n.Name, n.Internal, n.External))],
+                [.. project.Networks.Values.OrderBy(n => n.Name, StringComparer.Ordinal).Select(n => new CompiledNetwork(n.Name, n.Internal, n.External, n.Driver, n.HostBindingIpv4))],
                 onions));
         }
 
@@ -134,10 +142,13 @@ public static class ModelCompiler
 
     private static CompiledDaemon Daemon(DaemonInstance daemon) => new(
         daemon.Kind.ToString().ToLowerInvariant(),
-        [.. daemon.ConfigFiles.Select(f => new CompiledConfigFile(f.File.Path, f.Detail))],
+        [.. daemon.ConfigFiles.Select(f => new CompiledConfigFile(f.File.Path, f.Detail, char.ToLowerInvariant(f.Via.ToString()[0]) + f.Via.ToString()[1..]))],
         [.. daemon.CommandLine.Select(w => w.Value)],
         [.. daemon.Listeners.Select(l => new CompiledListener(l.Option, l.Address, l.Port,
-            [.. l.Published.Select(p => p.Describe()).Concat(l.OnHostNetwork && l.Number is not null ? [$"host network ({Exposure.HostNetwork.ToText()})"] : [])]))]);
+            [.. l.Published.Select(p => p.Describe()).Concat(l.OnHostNetwork && l.Number is not null ? [$"host network ({Exposure.HostNetwork.ToText()})"] : [])]))])
+    {
+        Notes = daemon.CommandLineNotes,
+    };
 
     /// <summary>A HiddenServicePort and its first backend (the tor service itself, for a loopback target).</summary>
     private static CompiledOnionPort OnionPort(TorHiddenServicePort port, ComposeService? backend)

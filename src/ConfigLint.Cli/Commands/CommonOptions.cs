@@ -13,7 +13,7 @@ internal sealed class CommonOptions
     private readonly Argument<string[]> paths = new("paths") { Arity = ArgumentArity.ZeroOrMore, Description = "Files and folders to lint (default: the current folder)." };
     private readonly Option<string[]>? select;
     private readonly Option<string[]>? ignore;
-    private readonly Option<string?> config = new("--config") { Description = $"Read settings from this file (default: {ConfigLoader.DefaultName} in the current folder, when present)." };
+    private readonly Option<string?> config = new("--config") { Description = $"Read settings from this file (default: the nearest {ConfigLoader.DefaultName} in the folders of the paths named, or above them)." };
 
     private CommonOptions(Command command, bool rulePatterns)
     {

@@ -37,7 +37,7 @@ internal sealed record Selection(string[] Paths, List<string> Select, List<strin
 
             try
             {
-                // The configuration found in the current folder is part of the repository, so it is confined like
+                // The configuration found next to the paths is part of the repository, so it is confined like
                 // every other input; one named with --config is the user's choice.
                 settings = ConfigLoader.Load(configFile, Path.GetRelativePath(env.CurrentDirectory, configFile).Replace('\\', '/'), configPath is null ? Path.GetDirectoryName(configFile) : null);
             }
