@@ -30,6 +30,8 @@ public sealed class AnalysisContext
 
     internal List<Action<DockerfileContext>> DockerfileActions { get; } = [];
 
+    internal List<Action<DeploymentContext>> DeploymentActions { get; } = [];
+
     internal List<Action<SquidConfigContext>> SquidConfigActions { get; } = [];
 
     internal List<Action<NginxConfigContext>> NginxConfigActions { get; } = [];
@@ -39,6 +41,9 @@ public sealed class AnalysisContext
 
     /// <summary>Called once per effective squid configuration (a main squid.conf with its includes).</summary>
     public void RegisterSquidConfigAction(Action<SquidConfigContext> action) => SquidConfigActions.Add(action);
+
+    /// <summary>Called once for the whole deployment: cross-file rules, which read the model's links (daemons, listeners, onion forwards).</summary>
+    public void RegisterDeploymentAction(Action<DeploymentContext> action) => DeploymentActions.Add(action);
 
     /// <summary>Called once per Dockerfile, with its stage model.</summary>
     public void RegisterDockerfileAction(Action<DockerfileContext> action) => DockerfileActions.Add(action);
@@ -151,4 +156,12 @@ public sealed class NginxConfigContext : RuleContext
         : base(d, deployment, r) => Config = config;
 
     public ConfigLint.Semantics.Nginx.NginxConfig Config { get; }
+}
+
+public sealed class DeploymentContext : RuleContext
+{
+    internal DeploymentContext(RuleDescriptor d, Deployment deployment, Action<Finding> r)
+        : base(d, deployment, r)
+    {
+    }
 }

@@ -63,7 +63,7 @@ public sealed partial class RuleDescriptor
         "NGX" => "nginx",
         "DKR" => "dockerfile",
         "CMP" => "compose",
-        "XF" => "cross-file",
+        "XF" => "crossfile",
         "IPT" => "iptables",
         _ => "builtin",
     };

@@ -62,6 +62,11 @@ public sealed class TorClientListenerExposed : IRule
             : string.Empty;
         var open = name == "DNSPort" ? "an open resolver (UDP amplification) and Tor proxy" : "an open Tor proxy";
 
+        // Never advise what the file already does.
+        var guarded = TorFacts.SocksPolicyRejectsTheRest(ctx.Config);
+        var policy = guarded ? string.Empty : " and add a SocksPolicy that ends with 'reject *'";
+        var keepPolicy = guarded ? string.Empty : "; add a SocksPolicy that ends with 'reject *'";
+
         // In a container, who reaches the listener is what compose publishes: the model joined the listener to its published ports.
         if (service is not null && !service.IsHostNetwork)
         {
@@ -70,10 +75,11 @@ public sealed class TorClientListenerExposed : IRule
             var everywhere = publishes.Where(p => p.Exposure == Exposure.AllInterfaces).ToList();
             if (everywhere.Count > 0)
             {
+                // XF001 reports the publish (the exposure) where it must change; this is the listener's side of it.
                 var publish = everywhere[0].Port;
                 ctx.Report(ctx.Line.At(spec.AddressSpan),
-                    $"{name} '{where}' listens on {what}, and service '{service.Name}' publishes it on every host interface ('{publish.Raw}' in {Path.GetFileName(publish.Location.Path)}), so anyone who can reach the host can use this tor as {open}; bind the publish to 127.0.0.1 (or drop it) and add a SocksPolicy that ends with 'reject *'.{advice}",
-                    level, score, [new RelatedLocation(publish.Location, $"Service '{service.Name}' publishes {name} on every host interface here.")]);
+                    $"{name} '{where}' listens on {what}, and service '{service.Name}' publishes it on every host interface ({publish.Location.Tree.Path} line {publish.Location.LineSpan.Start.Line + 1}, XF001), so it is {open} for anyone who can reach the host; bind the listener to 127.0.0.1 unless other containers need it{policy}.{advice}",
+                    level, score, [new RelatedLocation(publish.Location, $"Service '{service.Name}' publishes {name} on every host interface here (XF001).")]);
                 return;
             }
 
@@ -82,7 +88,7 @@ public sealed class TorClientListenerExposed : IRule
             {
                 var publish = reachable[0].Port;
                 ctx.Report(ctx.Line.At(spec.AddressSpan),
-                    $"{name} '{where}' listens on {what}; service '{service.Name}' publishes it only on {publish.HostIp} ('{publish.Raw}' in {Path.GetFileName(publish.Location.Path)}), so the host and containers on the service's networks can use it; keep a SocksPolicy that ends with 'reject *'.{advice}",
+                    $"{name} '{where}' listens on {what}; service '{service.Name}' publishes it only on {publish.HostIp} ('{publish.Raw}' in {Path.GetFileName(publish.Location.Path)}), so the host and containers on the service's networks can use it{keepPolicy}.{advice}",
                     DiagnosticLevel.Note, 3.0, [new RelatedLocation(publish.Location, $"Service '{service.Name}' publishes {name} on {publish.HostIp} here.")]);
                 return;
             }
@@ -97,13 +103,13 @@ public sealed class TorClientListenerExposed : IRule
 
             var networks = string.Join(", ", service.EffectiveNetworks.Select(n => $"'{n.Name}'{(n.Internal ? " (internal)" : string.Empty)}"));
             ctx.Report(ctx.Line.At(spec.AddressSpan),
-                $"{name} '{where}' listens on {what}; service '{service.Name}' publishes nothing for it, so only containers on its networks ({networks}) can use it; keep a SocksPolicy that ends with 'reject *'.{advice}",
+                $"{name} '{where}' listens on {what}; service '{service.Name}' publishes nothing for it, so only containers on its networks ({networks}) can use it{keepPolicy}.{advice}",
                 DiagnosticLevel.Note, 3.0);
             return;
         }
 
         ctx.Report(ctx.Line.At(spec.AddressSpan),
-            $"{name} '{where}' listens on {what}, so anyone who can reach it can use this tor as {open}; bind it to 127.0.0.1, a unix socket, or an internal-network address and add a SocksPolicy that ends with 'reject *'.{advice}",
+            $"{name} '{where}' listens on {what}, so anyone who can reach it can use this tor as {open}; bind it to 127.0.0.1, a unix socket, or an internal-network address{policy}.{advice}",
             level, score);
     }
 }

@@ -21,6 +21,32 @@ internal static class TorFacts
             .Where(p => p.Spec.Kind == TorPortKind.Tcp && p.Spec.Scope != AddressScope.Loopback)
             .OrderBy(p => p.Line.Entry.KeyToken.TokenSpan.Start);
 
+    /// <summary>Whether the concatenated SocksPolicy, read first-match, rejects every IPv4 and IPv6 address it has not accepted.</summary>
+    public static bool SocksPolicyRejectsTheRest(TorConfig config)
+    {
+        bool? v4 = null;
+        bool? v6 = null;
+        foreach (var entry in config.Policy("SocksPolicy"))
+        {
+            if (v4 is null && entry.Item.CoversFamily(ipv6: false))
+            {
+                v4 = entry.Item.Accept;
+            }
+
+            if (v6 is null && entry.Item.CoversFamily(ipv6: true))
+            {
+                v6 = entry.Item.Accept;
+            }
+
+            if (v4 is not null && v6 is not null)
+            {
+                break;
+            }
+        }
+
+        return v4 == false && v6 == false;
+    }
+
     public static bool HasControlAuth(TorConfig config) =>
         config.All("HashedControlPassword").Any(l => l.Value.Length > 0) || config.IsTrue("CookieAuthentication");
 

@@ -475,7 +475,7 @@ public static class ComposeLoader
             }
 
             return new ComposePort(ctx.Value(m["host_ip"])?.Value, ctx.Value(m["published"])?.Value, target,
-                ctx.Value(m["protocol"])?.Value ?? "tcp", ctx.At(node), target);
+                ctx.Value(m["protocol"])?.Value ?? "tcp", ctx.At(node), target) { Node = m };
         }
 
         if (ctx.Value(d) is not { } v)
@@ -527,7 +527,7 @@ public static class ComposeLoader
             // [ip]:published:target was split after removing the ip.
         }
 
-        return new ComposePort(ip, string.IsNullOrEmpty(published) ? null : published, target2, protocol, ctx.At(node), v.Value);
+        return new ComposePort(ip, string.IsNullOrEmpty(published) ? null : published, target2, protocol, ctx.At(node), v.Value) { Node = d };
     }
 
     /// <summary>A service's <c>configs</c> entry: short form mounts at /&lt;source&gt;, long form names the target.</summary>

@@ -42,6 +42,15 @@ public sealed record ComposePort(string? HostIp, string? Published, string Targe
     }
 
     public string MergeKey => $"{HostIp}|{Target}|{Published}|{Protocol}";
+
+    /// <summary>The entry in short syntax, as messages quote it: <see cref="Raw"/>, or the long syntax's fields in that form.</summary>
+    public string Text => Node is not YamlMappingNode
+        ? Raw
+        : (string.IsNullOrEmpty(HostIp) ? string.Empty : HostIp + ":") + (Published is null ? (string.IsNullOrEmpty(HostIp) ? string.Empty : ":") : Published + ":") + Target
+            + (Protocol == "tcp" ? string.Empty : "/" + Protocol);
+
+    /// <summary>The YAML node the entry is written as (a scalar in short syntax, a mapping in long syntax), for fixes.</summary>
+    public Syntax.Compose.YamlNode? Node { get; init; }
 }
 
 /// <summary>A <c>volumes</c> entry in canonical long form.</summary>

@@ -76,6 +76,9 @@ public sealed record Listener(string Option, string Address, string Port, Source
     /// <summary>The service's host network: the listener is on the host's own interfaces.</summary>
     public bool OnHostNetwork { get; init; }
 
+    /// <summary>Where the listener is bound: loopback (a unix socket counts as local too), private, public, wildcard, a host name.</summary>
+    public AddressScope Scope => Address.StartsWith("unix:", StringComparison.Ordinal) ? AddressScope.Loopback : NetAddress.Classify(Address);
+
     /// <summary>The port number, when it is one.</summary>
     public int? Number => int.TryParse(Port, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : null;
 

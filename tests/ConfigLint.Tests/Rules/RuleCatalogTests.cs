@@ -100,7 +100,7 @@ public partial class RuleCatalogTests
             return files.ShouldHaveSingleItem();
         }
 
-        var main = language switch { "torrc" => "torrc", "compose" => "compose.yaml", "squid" => "squid.conf", "nginx" => "nginx.conf", _ => "Dockerfile" };
+        var main = language switch { "torrc" => "torrc", "compose" => "compose.yaml", "squid" => "squid.conf", "nginx" => "nginx.conf", "crossfile" => "compose.yaml", _ => "Dockerfile" };
         var path = Path.Combine(folder, kind, main);
         File.Exists(path).ShouldBeTrue($"{folder}: needs {kind}.* or {kind}/{main}");
         return path;

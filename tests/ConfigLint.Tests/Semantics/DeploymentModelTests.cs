@@ -39,7 +39,7 @@ public class DeploymentModelTests
         var finding = result.Of("TOR001").Single();
         finding.Path.ShouldBe("compose.yaml");
         finding.Where().ShouldBe("4:62");
-        finding.Message.ShouldContain("9050:9050");
+        finding.Message.ShouldContain("XF001");
         finding.Fix.ShouldBeNull();
     }
 
