@@ -76,7 +76,7 @@ public static class IptablesFile
     }
 
     /// <summary>
-    /// iptables-save content: a <c>*table</c> header and mostly dump lines (<c>:</c>, <c>-A</c>, <c>[</c>, <c>COMMIT</c>,
+    /// iptables-save content: a <c>*table</c> header and mostly dump lines (<c>:</c>, <c>-A</c>, <c>--append=</c>, <c>[</c>, <c>COMMIT</c>,
     /// comments); a script: a shell script (a shell shebang, or <paramref name="shellByName"/> for a <c>.sh</c> name) in
     /// which at least three commands are iptables or ip6tables and they make up a tenth or more of its commands
     /// (an ordinary script that calls iptables once or never is not one). Only the first 2,000 lines are looked at.
@@ -99,9 +99,7 @@ public static class IptablesFile
                 header = true;
                 dump++;
             }
-            else if (line[0] is ':' or '[' || line == "COMMIT" || line.StartsWith("-A ", StringComparison.Ordinal) || line.StartsWith("-I ", StringComparison.Ordinal)
-                || line.StartsWith("-N ", StringComparison.Ordinal) || line.StartsWith("-4 ", StringComparison.Ordinal) || line.StartsWith("-6 ", StringComparison.Ordinal)
-                || line.StartsWith("--ipv", StringComparison.Ordinal))
+            else if (line[0] is ':' or '[' or '-' || line == "COMMIT")
             {
                 dump++;
             }
