@@ -34,6 +34,12 @@ public static class IptablesBinder
                 {
                     var family = command.Family == IptablesFamilyHint.V6Only ? IptablesFamily.V6 : IptablesFamily.V4;
                     state.Families.Add(family);
+                    if (command.Words.Length > IptablesParser.MaxArguments)
+                    {
+                        state.Note($"This command has {command.Words.Length} arguments; ConfigLint reads at most {IptablesParser.MaxArguments}, so it is left out.", command.Span);
+                        continue;
+                    }
+
                     var parsed = IptablesCommand.Parse(command.Words, inRestore: false);
                     if (parsed.Errors.Length > 0)
                     {

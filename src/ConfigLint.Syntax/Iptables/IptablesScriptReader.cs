@@ -32,11 +32,33 @@ public static partial class IptablesScriptReader
     /// <summary>How deep functions may call functions.</summary>
     public const int MaxCallDepth = 16;
 
+    /// <summary>How deep if/for/case/while/function blocks may nest (the block parser recurses on it).</summary>
+    public const int MaxNesting = 64;
+
+    /// <summary>A variable value longer than this stays symbolic (a value that doubles in a loop would otherwise grow without bound).</summary>
+    public const int MaxValueLength = 4096;
+
+    /// <summary>iptables commands one script may run; past it the script is not read.</summary>
+    public const int MaxCommands = 20_000;
+
+    [ThreadStatic]
+    private static int _depth;
+
     public static IptablesScript Read(string text)
     {
         var commands = ShellLexer.Lex(text);
         var position = 0;
-        var body = ParseBlock(commands, ref position, []);
+        ImmutableArray<Statement> body;
+        _depth = 0;
+        try
+        {
+            body = ParseBlock(commands, ref position, []);
+        }
+        catch (NotUnderstoodException ex)
+        {
+            return new IptablesScript([], [new IptablesScriptNote(ex.Message + " ConfigLint does not read this script's rules.", ex.Span)], false);
+        }
+
         var run = new Run();
         try
         {
@@ -86,6 +108,23 @@ public static partial class IptablesScriptReader
 
     /// <summary>Parses statements until one of <paramref name="terminators"/> starts a command (left unconsumed).</summary>
     private static ImmutableArray<Statement> ParseBlock(List<ShellCommand> commands, ref int i, string[] terminators)
+    {
+        if (++_depth > MaxNesting)
+        {
+            throw new NotUnderstoodException($"Blocks nest deeper than {MaxNesting} levels.", i < commands.Count ? commands[i].Span : default);
+        }
+
+        try
+        {
+            return ParseBlockAt(commands, ref i, terminators);
+        }
+        finally
+        {
+            _depth--;
+        }
+    }
+
+    private static ImmutableArray<Statement> ParseBlockAt(List<ShellCommand> commands, ref int i, string[] terminators)
     {
         var result = ImmutableArray.CreateBuilder<Statement>();
         while (i < commands.Count)
@@ -356,7 +395,27 @@ public static partial class IptablesScriptReader
 
         public List<IptablesScriptNote> Notes { get; } = [];
 
+        private int _depth;
+
         public void Execute(ImmutableArray<Statement> body)
+        {
+            if (++_depth > MaxNesting * 2)
+            {
+                _depth = 0;
+                throw new NotUnderstoodException($"Blocks and function calls nest deeper than {MaxNesting * 2} levels.", body.Length > 0 ? body[0].Span : default);
+            }
+
+            try
+            {
+                ExecuteAt(body);
+            }
+            finally
+            {
+                _depth--;
+            }
+        }
+
+        private void ExecuteAt(ImmutableArray<Statement> body)
         {
             foreach (var statement in body)
             {
@@ -699,6 +758,11 @@ public static partial class IptablesScriptReader
                     }
                 }
 
+                if (Emitted.Count >= MaxCommands)
+                {
+                    throw new NotUnderstoodException($"The script runs more than {MaxCommands} iptables commands.", c.Span);
+                }
+
                 Emitted.Add(new IptablesScriptCommand(program[(program.LastIndexOf('/') + 1)..], family, [.. args], c.Span));
                 return;
             }
@@ -734,7 +798,9 @@ public static partial class IptablesScriptReader
 
             var valueParts = w.Parts.Skip(1).Prepend(first with { Text = first.Text[(name.Length + 1)..] }).ToImmutableArray();
             var expanded = Expand(new ShellWord(valueParts, w.Span), split: false);
-            _vars[name] = expanded.Count == 0 ? new Value(string.Empty, false) : new Value(expanded[0].Value, expanded[0].Symbolic);
+            _vars[name] = expanded.Count == 0 ? new Value(string.Empty, false)
+                : expanded[0].Value.Length > MaxValueLength ? new Value("$" + name, true)
+                : new Value(expanded[0].Value, expanded[0].Symbolic);
         }
 
         /// <summary>Expands a word: parameters from the variables, <c>$(id -u NAME)</c> to NAME, other substitutions symbolic; unquoted expansions split.</summary>

@@ -19,6 +19,8 @@ public class IptablesScriptTests
         return IptablesBinder.Bind(tree);
     }
 
+    private static IptablesRuleSet BindScript(string text) => IptablesBinder.Bind(IptablesFile.ParseScript("firewall.sh", SourceText.From(text)));
+
     private static IReadOnlyList<IptablesRule> Rules(IptablesRuleSet set, string table, string chain, IptablesFamily family = IptablesFamily.V4) =>
         set.Chain(family, table, chain)!.Rules;
 
@@ -154,6 +156,26 @@ public class IptablesScriptTests
         set.Understood.ShouldBeFalse();
         set.Rules(IptablesFamily.V4).ShouldBeEmpty();
         set.Notes.ShouldContain(n => n.Message.Contains(reason, StringComparison.Ordinal) && n.Message.Contains("does not read", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Hostile_scripts_are_bounded()
+    {
+        var deep = "#!/bin/sh\niptables -F\niptables -X\niptables -Z\n" + string.Concat(Enumerable.Repeat("if true; then\n", 50_000)) + "iptables -A OUTPUT -j DROP\n" + string.Concat(Enumerable.Repeat("fi\n", 50_000));
+        var started = DateTime.UtcNow;
+        var set = BindScript(deep);
+        set.Understood.ShouldBeFalse();
+        set.Notes.ShouldContain(n => n.Message.Contains("nest deeper", StringComparison.Ordinal));
+
+        var doubling = "#!/bin/sh\nX=a\nfor i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31 32 33 34 35 36 37 38 39 40; do X=\"$X$X\"; done\niptables -A OUTPUT -d \"$X\" -j ACCEPT\niptables -A OUTPUT -j DROP\niptables -P OUTPUT DROP\n";
+        var grown = BindScript(doubling);
+        grown.Chain(IptablesFamily.V4, "filter", "OUTPUT")!.Rules[0].Destination!.IsSymbolic.ShouldBeTrue();
+
+        var loops = "#!/bin/sh\nL=\"" + string.Join(' ', Enumerable.Range(0, 300)) + "\"\nfor a in $L; do for b in $L; do iptables -A OUTPUT -j ACCEPT; done; done\niptables -F\niptables -X\n";
+        var many = BindScript(loops);
+        many.Understood.ShouldBeFalse();
+        many.Rules(IptablesFamily.V4).ShouldBeEmpty();
+        (DateTime.UtcNow - started).ShouldBeLessThan(TimeSpan.FromSeconds(20));
     }
 
     [Fact]
