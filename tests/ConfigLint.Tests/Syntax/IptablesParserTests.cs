@@ -167,6 +167,43 @@ public class IptablesParserTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Parsers_never_throw_and_always_round_trip_on_random_iptables_text()
+    {
+        var random = new Random(9040);
+        string[] pieces = ["*filter\n", "*nat\n", "*", ":", "COMMIT", "\n", "\r\n", " ", "\t", "-A ", "OUTPUT ", "-j ", "ACCEPT", "! ", "\"", "\\", "[0:0]", "[", "]",
+            "-m owner --uid-owner ", "--to-ports ", "-p tcp ", "#", "-4 ", "--append=", "$X", "${X}", "for x in a b; do ", "done", "if ", "fi", "case $1 in", "start)", ";;", "esac",
+            "iptables ", "'", "`", "$(", ")", "<<EOF\n", "EOF", "é", "😀", "\uFEFF"];
+        for (var i = 0; i < 3000; i++)
+        {
+            var text = FuzzTests.RandomText(random, pieces, random.Next(0, 160));
+            var save = IptablesParser.Parse("rules.v4", SourceText.From(text));
+            save.ToFullString().ShouldBe(text);
+            save.CheckFidelity().ShouldBeNull(text);
+            ConfigLint.Semantics.Iptables.IptablesBinder.Bind(save);
+            var script = IptablesFile.ParseScript("fw.sh", SourceText.From(text));
+            script.ToFullString().ShouldBe(text);
+            script.CheckFidelity().ShouldBeNull(text);
+            ConfigLint.Semantics.Iptables.IptablesBinder.Bind(script);
+        }
+    }
+
+    [Fact]
+    public void The_engine_parses_iptables_files_and_reports_CL0001_and_leaves_ordinary_scripts_alone()
+    {
+        using var t = new TempTree();
+        t.Write("etc/iptables/rules.v4", "*filter\n:OUTPUT DROP [0:0]\n-A OUTPUT -o lo -j ACCEPT\n-A OUTPUT -j REJECT --bogus\nCOMMIT\n");
+        t.Write("etc/iptables/rules.v6", "*filter\n:OUTPUT DROP [0:0]\nCOMMIT\n");
+        t.Write("tor-router.sh", "#!/bin/sh\niptables -F\niptables -t nat -F\niptables -A OUTPUT -j DRP\n");
+        t.Write("build.sh", "#!/bin/sh\nset -e\nmake\n\"unterminated\n");
+        var result = t.Check("CL0001");
+        result.Findings.Select(f => (f.Location.Path.Replace('\\', '/').Split('/')[^1], f.LineSpan.Start.Line + 1)).ShouldBe([("rules.v4", 4)]);
+        result.Findings[0].Message.ShouldContain("--bogus");
+        var iptables = result.Trees.Where(tree => tree.Language == Language.Iptables).Select(tree => tree.Path.Split('/')[^1]).Order(StringComparer.Ordinal).ToList();
+        iptables.ShouldBe(["rules.v4", "rules.v6", "tor-router.sh"]);
+        result.Trees.Single(tree => tree.Path.EndsWith("tor-router.sh", StringComparison.Ordinal)).Root.ShouldBeOfType<IptablesScriptSyntax>();
+    }
+
+    [Fact]
     public void Hostile_lines_are_bounded_and_still_round_trip()
     {
         var many = "*filter\n-A INPUT" + string.Concat(Enumerable.Repeat(" -m comment --comment x", 50_000)) + "\nCOMMIT\n";
