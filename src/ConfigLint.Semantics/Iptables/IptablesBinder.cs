@@ -41,6 +41,12 @@ public static class IptablesBinder
                     }
 
                     var parsed = IptablesCommand.Parse(command.Words, inRestore: false);
+                    if (parsed.Errors.FirstOrDefault(e => e.Message.StartsWith(IptablesCommand.NotEvaluated, StringComparison.Ordinal)) is { Message: not null } unknown)
+                    {
+                        state.Note($"ConfigLint cannot read this command ({unknown.Message}); it is left out of the rule set.", command.Span);
+                        continue;
+                    }
+
                     if (parsed.Errors.Length > 0)
                     {
                         state.Note($"iptables would refuse this command ({parsed.Errors[0].Message}); it changes nothing.", command.Span);

@@ -68,6 +68,9 @@ public readonly record struct IptablesCommandError(string Message, TextSpan Span
 /// </summary>
 public sealed class IptablesCommand
 {
+    /// <summary>How an error about a value the script reader could not evaluate starts (not iptables' refusal: ConfigLint's ignorance).</summary>
+    public const string NotEvaluated = "not evaluated:";
+
     /// <summary>iptables-restore stops at this many words on a line ("Parser cannot handle more arguments").</summary>
     public const int MaxRestoreWords = 251;
 
@@ -203,6 +206,13 @@ public sealed class IptablesCommand
                 name = longName;
                 isShort = true;
                 inline = v.Length > 2 ? v[2..] : null;
+            }
+            else if (w.Symbolic)
+            {
+                errors.Add(new($"{NotEvaluated} '{v}' stands where an option is expected", w.Span));
+                negation = null;
+                i++;
+                continue;
             }
             else
             {

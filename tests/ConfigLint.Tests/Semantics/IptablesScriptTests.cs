@@ -83,6 +83,16 @@ public class IptablesScriptTests
     }
 
     [Fact]
+    public void A_command_whose_options_are_not_evaluated_is_left_out_with_a_note_and_a_refused_one_changes_nothing()
+    {
+        var set = Bind("#!/bin/sh\niptables -F\niptables $EXTRA_OPTS -A OUTPUT -j ACCEPT\niptables -A OUTPUT -j REJECT bogus\niptables -A NOCHAIN -j DROP\niptables -A OUTPUT -j DROP\n");
+        set.Chain(IptablesFamily.V4, "filter", "OUTPUT")!.Rules.Select(r => r.Target).ShouldBe(["DROP"]);
+        set.Notes.ShouldContain(n => n.Message.StartsWith("ConfigLint cannot read this command", StringComparison.Ordinal) && n.Location.LineSpan.Start.Line == 2);
+        set.Notes.ShouldContain(n => n.Message.StartsWith("iptables would refuse", StringComparison.Ordinal) && n.Location.LineSpan.Start.Line == 3);
+        set.Notes.ShouldContain(n => n.Message.Contains("'NOCHAIN' does not exist", StringComparison.Ordinal) && n.Location.LineSpan.Start.Line == 4);
+    }
+
+    [Fact]
     public void No_policy_in_a_script_means_the_default_accept()
     {
         var set = Bind("#!/bin/sh\niptables -F\niptables -A OUTPUT -d 127.0.0.0/8 -j ACCEPT\niptables -A OUTPUT -m owner --uid-owner tor -j ACCEPT\n");
