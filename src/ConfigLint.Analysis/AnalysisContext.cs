@@ -22,19 +22,11 @@ public sealed class AnalysisContext
 
     internal IRule Rule { get; }
 
-    internal List<(SyntaxKind Kind, Action<SyntaxNodeContext> Action)> SyntaxActions { get; } = [];
-
     internal List<(ImmutableHashSet<string> Options, Action<TorLineContext> Action)> TorLineActions { get; } = [];
 
     internal List<Action<TorConfigContext>> TorConfigActions { get; } = [];
 
     internal List<Action<ComposeServiceContext>> ComposeServiceActions { get; } = [];
-
-    internal List<Action<ComposeProjectContext>> ComposeProjectActions { get; } = [];
-
-    internal List<(Language Language, Action<SyntaxTreeContext> Action)> TreeActions { get; } = [];
-
-    internal List<Action<DeploymentContext>> DeploymentActions { get; } = [];
 
     internal List<Action<DockerfileContext>> DockerfileActions { get; } = [];
 
@@ -51,9 +43,6 @@ public sealed class AnalysisContext
     /// <summary>Called once per Dockerfile, with its stage model.</summary>
     public void RegisterDockerfileAction(Action<DockerfileContext> action) => DockerfileActions.Add(action);
 
-    /// <summary>Called for every syntax node of a kind, in every file of its language.</summary>
-    public void RegisterSyntaxNodeAction(Action<SyntaxNodeContext> action, SyntaxKind kind) => SyntaxActions.Add((kind, action));
-
     /// <summary>Called for every effective line of the given tor options (canonical names; aliases and any casing match).</summary>
     public void RegisterTorLineAction(Action<TorLineContext> action, params string[] options) =>
         TorLineActions.Add((options.ToImmutableHashSet(StringComparer.OrdinalIgnoreCase), action));
@@ -63,15 +52,6 @@ public sealed class AnalysisContext
 
     /// <summary>Called once per effective compose service.</summary>
     public void RegisterComposeServiceAction(Action<ComposeServiceContext> action) => ComposeServiceActions.Add(action);
-
-    /// <summary>Called once per compose project.</summary>
-    public void RegisterComposeProjectAction(Action<ComposeProjectContext> action) => ComposeProjectActions.Add(action);
-
-    /// <summary>Called once per file of a language.</summary>
-    public void RegisterSyntaxTreeAction(Action<SyntaxTreeContext> action, Language language) => TreeActions.Add((language, action));
-
-    /// <summary>Called once for the whole deployment (cross-file rules).</summary>
-    public void RegisterDeploymentAction(Action<DeploymentContext> action) => DeploymentActions.Add(action);
 }
 
 /// <summary>Shared reporting for every callback context.</summary>
@@ -103,20 +83,6 @@ public abstract class RuleContext
         _report(new Finding(Descriptor, level ?? Descriptor.DefaultLevel, score ?? Descriptor.SecuritySeverity, message, location,
             related?.ToImmutableArray() ?? [], fix));
     }
-}
-
-public sealed class SyntaxNodeContext : RuleContext
-{
-    internal SyntaxNodeContext(RuleDescriptor d, Deployment deployment, Action<Finding> r, SyntaxTree tree, SyntaxNode node)
-        : base(d, deployment, r)
-    {
-        Tree = tree;
-        Node = node;
-    }
-
-    public SyntaxTree Tree { get; }
-
-    public SyntaxNode Node { get; }
 }
 
 public sealed class TorLineContext : RuleContext
@@ -155,22 +121,6 @@ public sealed class ComposeServiceContext : RuleContext
     public ComposeService Service { get; }
 }
 
-public sealed class ComposeProjectContext : RuleContext
-{
-    internal ComposeProjectContext(RuleDescriptor d, Deployment deployment, Action<Finding> r, ComposeProject project)
-        : base(d, deployment, r) => Project = project;
-
-    public ComposeProject Project { get; }
-}
-
-public sealed class SyntaxTreeContext : RuleContext
-{
-    internal SyntaxTreeContext(RuleDescriptor d, Deployment deployment, Action<Finding> r, SyntaxTree tree)
-        : base(d, deployment, r) => Tree = tree;
-
-    public SyntaxTree Tree { get; }
-}
-
 public sealed class DockerfileContext : RuleContext
 {
     internal DockerfileContext(RuleDescriptor d, Deployment deployment, Action<Finding> r, ConfigLint.Semantics.Dockerfile.DockerfileModel model)
@@ -201,12 +151,4 @@ public sealed class NginxConfigContext : RuleContext
         : base(d, deployment, r) => Config = config;
 
     public ConfigLint.Semantics.Nginx.NginxConfig Config { get; }
-}
-
-public sealed class DeploymentContext : RuleContext
-{
-    internal DeploymentContext(RuleDescriptor d, Deployment deployment, Action<Finding> r)
-        : base(d, deployment, r)
-    {
-    }
 }

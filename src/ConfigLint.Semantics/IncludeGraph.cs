@@ -16,14 +16,14 @@ public static class IncludeGraph
     /// so the answer is the same whichever of the files were named.
     /// </summary>
     public static ImmutableArray<SyntaxTree> Roots(IReadOnlyList<SyntaxTree> trees, Func<SyntaxTree, IReadOnlyList<string>> includes,
-        Func<SyntaxTree, string> pathOf, Func<string, SyntaxTree?> load, int maxFiles = 10_000)
+        Func<string, SyntaxTree?> load, int maxFiles = 10_000)
     {
         var nodes = new List<SyntaxTree>();
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
         var edges = new List<List<int>>();
         int Add(SyntaxTree tree)
         {
-            var path = pathOf(tree);
+            var path = tree.FullPath;
             if (!index.TryGetValue(path, out var i))
             {
                 i = nodes.Count;

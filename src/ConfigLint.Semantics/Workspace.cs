@@ -53,9 +53,6 @@ public interface IWorkspace
     /// <summary>Parses (once, cached) a file in the given language; null when it cannot be read (the reason goes to <paramref name="error"/>).</summary>
     SyntaxTree? GetTree(string fullPath, Language language, out string? error);
 
-    /// <summary>The absolute path of a tree the workspace produced.</summary>
-    string FullPathOf(SyntaxTree tree);
-
     /// <summary>Reads a small text file (e.g. compose's <c>.env</c>); null when absent or unreadable.</summary>
     string? ReadText(string fullPath);
 }

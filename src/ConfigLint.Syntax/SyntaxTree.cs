@@ -129,6 +129,14 @@ public class SyntaxTree
     /// <summary>The file path, as the engine names it (relative to the working folder, with '/').</summary>
     public string Path { get; }
 
+    private string? _fullPath;
+
+    /// <summary>The file's identity: its full path on disk, stamped once by the workspace that read it (a tree parsed from a string has its <see cref="Path"/>).</summary>
+    public string FullPath => _fullPath ?? Path;
+
+    /// <summary>Records where the tree was read from; the first stamp wins.</summary>
+    internal void IdentifyAs(string fullPath) => _fullPath ??= fullPath;
+
     public Language Language { get; }
 
     public SourceText Text { get; }

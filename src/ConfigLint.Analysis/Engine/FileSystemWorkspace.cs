@@ -24,7 +24,7 @@ public sealed class UnparsedTree : SyntaxTree
 public sealed class FileSystemWorkspace : IWorkspace
 {
     private readonly ConcurrentDictionary<string, (SyntaxTree? Tree, string? Error)> _trees = new(StringComparer.Ordinal);
-    private readonly Dictionary<SyntaxTree, string> _fullPaths = [];
+    private readonly List<SyntaxTree> _read = [];
     private readonly object _gate = new();
     private readonly IReadOnlyDictionary<string, byte[]> _overlay;
 
@@ -54,7 +54,7 @@ public sealed class FileSystemWorkspace : IWorkspace
         {
             lock (_gate)
             {
-                return _fullPaths.Keys.ToList();
+                return [.. _read];
             }
         }
     }
@@ -137,14 +137,6 @@ public sealed class FileSystemWorkspace : IWorkspace
         return loaded.Ok ? loaded.Text!.ToString() : null;
     }
 
-    public string FullPathOf(SyntaxTree tree)
-    {
-        lock (_gate)
-        {
-            return _fullPaths[tree];
-        }
-    }
-
     public SyntaxTree? GetTree(string fullPath, Language language, out string? error)
     {
         var full = Path.GetFullPath(fullPath);
@@ -215,7 +207,8 @@ public sealed class FileSystemWorkspace : IWorkspace
 
         lock (_gate)
         {
-            _fullPaths[tree] = full;
+            tree.IdentifyAs(full);
+            _read.Add(tree);
         }
 
         return (tree, null);

@@ -129,7 +129,7 @@ public static class Fixer
                 }
 
                 var files = fix.Edits.Select(e => e.Tree).Distinct().ToList();
-                var fullPaths = files.Select(t => result.Workspace.FullPathOf(t)).ToList();
+                var fullPaths = files.Select(t => t.FullPath).ToList();
 
                 // Only the files named are edited; the rest of the project only informs the decision.
                 if (result.Scope is { } scope && !fullPaths.All(scope.Contains))
@@ -208,7 +208,7 @@ public static class Fixer
 
             foreach (var (tree, edits) in chosen)
             {
-                var full = result.Workspace.FullPathOf(tree);
+                var full = tree.FullPath;
                 display.TryAdd(full, tree.Path);
                 var before = overlay.GetValueOrDefault(full);
                 if (!originals.ContainsKey(full))

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Globalization;
 using ConfigLint.Analysis.Engine;
 using ConfigLint.Semantics;
 using ConfigLint.Semantics.Compose;
@@ -40,15 +41,22 @@ public sealed record CompiledService(
 
 public sealed record CompiledBuild(string? Dockerfile, string? Target, string? RuntimeStage);
 
-public sealed record CompiledServiceNetwork(string Name, bool Internal);
+/// <summary>A network a service joins, with its aliases and static addresses (what onion targets and other services resolve).</summary>
+public sealed record CompiledServiceNetwork(string Name, bool Internal, ImmutableArray<string> Aliases, string? Ipv4Address, string? Ipv6Address);
 
-public sealed record CompiledNetwork(string Name, bool Internal, bool External);
+/// <summary>A project network; <paramref name="HostBindingIpv4"/> is the bridge option that changes where unaddressed publishes bind.</summary>
+public sealed record CompiledNetwork(string Name, bool Internal, bool External, string? Driver, string? HostBindingIpv4);
 
 public sealed record CompiledPort(string? HostIp, string? Published, string Target, string Protocol, string Exposure);
 
-public sealed record CompiledDaemon(string Kind, ImmutableArray<CompiledConfigFile> ConfigFiles, ImmutableArray<string> CommandLine, ImmutableArray<CompiledListener> Listeners);
+public sealed record CompiledDaemon(string Kind, ImmutableArray<CompiledConfigFile> ConfigFiles, ImmutableArray<string> CommandLine, ImmutableArray<CompiledListener> Listeners)
+{
+    /// <summary>What the command line set that is shown but not merged into the configuration (nginx <c>-g</c>, <c>-c</c>; squid <c>-f</c>).</summary>
+    public ImmutableArray<string> Notes { get; init; } = [];
+}
 
-public sealed record CompiledConfigFile(string Path, string Via);
+/// <summary>A configuration file; <paramref name="Via"/> says how it got there in words, <paramref name="Mechanism"/> as a keyword (bindMount, configs, copy, include, defaults, standalone).</summary>
+public sealed record CompiledConfigFile(string Path, string Via, string Mechanism);
 
 public sealed record CompiledListener(string Option, string Address, string Port, ImmutableArray<string> Published);
 
@@ -60,17 +68,13 @@ public sealed record CompiledBackend(string Service, string Path, int Line);
 
 public sealed record StandaloneFile(string Path, string Kind);
 
-/// <summary>Projects an analysis's <see cref="Deployment"/> onto the <see cref="CompiledModel"/> contract.</summary>
+/// <summary>Projects an analysis's <see cref="Deployment"/> onto the <see cref="CompiledModel"/> contract: it only reads the model's links.</summary>
 public static class ModelCompiler
 {
-    private static readonly string[] TorListenerOptions = ["SocksPort", "ControlPort", "MetricsPort", "ORPort", "DirPort", "TransPort", "NATDPort", "DNSPort", "HTTPTunnelPort", "ExtORPort"];
-
     public static CompiledModel Compile(AnalysisResult result)
     {
         var deployment = result.Deployment;
-        var workspace = result.Workspace;
-        string Show(SyntaxTree tree) => tree.Path;
-        string ShowPath(string fullPath) => ((FileSystemWorkspace)workspace).DisplayPath(fullPath);
+        string ShowPath(string fullPath) => ((FileSystemWorkspace)result.Workspace).DisplayPath(fullPath);
 
         var owned = new HashSet<SyntaxTree>();
         var projects = new List<CompiledProject>();
@@ -80,47 +84,27 @@ public static class ModelCompiler
             var services = new List<CompiledService>();
             foreach (var service in project.Services)
             {
-                var model = deployment.DockerfileOf(service);
+                var image = deployment.ImageOf(service);
+                var model = image.Dockerfile;
                 owned.UnionWith(model is null ? [] : [model.Tree]);
-                var stage = model is null ? null : deployment.RuntimeStages(model).FirstOrDefault(s => service.Build?.Target is null || s.Name == service.Build.Target) ?? deployment.RuntimeStages(model).LastOrDefault();
+                var stage = image.RuntimeStage;
                 var build = service.Build is null ? null : new CompiledBuild(
-                    model is not null ? Show(model.Tree) : service.Build.Dockerfile,
+                    model is not null ? model.Tree.Path : service.Build.Dockerfile,
                     service.Build.Target,
-                    stage is null ? null : stage.Name ?? stage.Index.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                var user = service.User?.Value ?? stage?.User?.User;
-                var ports = service.Ports.Select(p => new CompiledPort(p.HostIp, p.Published, p.Target, p.Protocol, PortExposure.Of(service, p).ToText())).ToImmutableArray();
-                var daemons = new List<CompiledDaemon>();
-                var commandLine = service.Entrypoint.Concat(service.Command).Select(w => w.Value).ToImmutableArray();
-                foreach (var tor in deployment.TorConfigsOf(service))
-                {
-                    owned.UnionWith(tor.Files);
-                    daemons.Add(new CompiledDaemon("tor", ConfigFiles(tor.Main, tor.Files, service, model, deployment, workspace, "%include"), commandLine, TorListeners(tor, service)));
-                }
-
-                foreach (var squid in deployment.SquidConfigs.Where(c => deployment.ServicesRunning(c.Main).Contains(service)))
-                {
-                    owned.UnionWith(squid.Files);
-                    daemons.Add(new CompiledDaemon("squid", ConfigFiles(squid.Main, squid.Files, service, model, deployment, workspace, "include"), commandLine,
-                        [.. squid.Ports.Select(p => Listener(p.Line.Name, p.Address ?? "*", p.PortText, service))]));
-                }
-
-                foreach (var nginx in deployment.NginxConfigs.Where(c => deployment.ServicesRunning(c.Main).Contains(service)))
-                {
-                    owned.UnionWith(nginx.Files);
-                    var listens = nginx.All.Where(n => n.Name == "server" && n.Enclosing("http") is not null)
-                        .SelectMany(NginxConfig.Listens).Select(l => Listener("listen", l.Address, l.Port, service)).Distinct().ToImmutableArray();
-                    daemons.Add(new CompiledDaemon("nginx", ConfigFiles(nginx.Main, nginx.Files, service, model, deployment, workspace, "include"), commandLine, listens));
-                }
-
+                    stage is null ? null : stage.Name ?? stage.Index.ToString(CultureInfo.InvariantCulture));
+                var user = service.User?.Value ?? stage?.User?.User ?? image.Known?.User;
+                var daemons = deployment.DaemonsOf(service).Select(Daemon).ToImmutableArray();
+                owned.UnionWith(deployment.DaemonsOf(service).SelectMany(d => d.ConfigFiles).Select(f => f.File));
                 services.Add(new CompiledService(
                     service.Name,
                     service.Image?.Value,
                     build,
                     user,
-                    [.. service.EffectiveNetworks.Select(n => new CompiledServiceNetwork(n.Name, n.Internal))],
+                    [.. (service.Networks ?? [new ServiceNetwork("default", [], null, null, service.NameLocation)]).Select(n => (Joined: n, Network: project.Network(n.Name)))
+                        .Select(n => new CompiledServiceNetwork(n.Network.Name, n.Network.Internal, n.Joined.Aliases, n.Joined.Ipv4Address, n.Joined.Ipv6Address))],
                     service.NetworkMode?.Value,
-                    ports,
-                    [.. daemons])
+                    [.. service.Ports.Select(p => new CompiledPort(p.HostIp, p.Published, p.Target, p.Protocol, PortExposure.Of(service, p).ToText()))],
+                    daemons)
                 {
                     Sources = [.. service.Sources.Select(src =>
                     {
@@ -131,29 +115,18 @@ public static class ModelCompiler
                 });
             }
 
-            var onions = new List<CompiledOnionService>();
-            var backends = deployment.OnionBackends(project).ToList();
-            foreach (var tor in project.Services.SelectMany(s => deployment.TorConfigsOf(s)).Distinct())
-            {
-                foreach (var hs in tor.HiddenServices)
-                {
-                    var onionPorts = hs.Ports.Select(p =>
-                    {
-                        var backend = backends.FirstOrDefault(b => b.Line == p.Line);
-                        var target = p.Port.UnixPath is { } unix ? "unix:" + unix : $"{p.Port.TargetAddress}:{p.Port.TargetPort?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? p.Port.VirtualPort.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
-                        return new CompiledOnionPort(p.Port.VirtualPort, target,
-                            backend.Backend is null ? null : new CompiledBackend(backend.Backend.Name, Show(backend.Backend.NameLocation.Tree), backend.Backend.NameLocation.LineSpan.Start.Line + 1));
-                    }).ToImmutableArray();
-                    onions.Add(new CompiledOnionService(Show(tor.Main), hs.Dir.Value.Trim(), onionPorts));
-                }
-            }
+            var forwards = deployment.OnionForwards.ToLookup(f => (f.Config, f.Line));
+            var onions = project.Services.SelectMany(s => deployment.TorConfigsOf(s)).Distinct()
+                .SelectMany(tor => tor.HiddenServices.Select(hs => new CompiledOnionService(tor.Main.Path, hs.Dir.Value.Trim(),
+                    [.. hs.Ports.Select(p => OnionPort(p.Port, forwards[(tor, p.Line)].FirstOrDefault()?.Backend))])))
+                .ToImmutableArray();
 
             projects.Add(new CompiledProject(
                 ShowPath(project.Directory),
-                [.. project.Files.Select(f => Show(f))],
+                [.. project.Files.Select(f => f.Path)],
                 [.. services],
-                [.. project.Networks.Values.OrderBy(n => n.Name, StringComparer.Ordinal).Select(n => new CompiledNetwork(n.Name, n.Internal, n.External))],
-                [.. onions]));
+                [.. project.Networks.Values.OrderBy(n => n.Name, StringComparer.Ordinal).Select(n => new CompiledNetwork(n.Name, n.Internal, n.External, n.Driver, n.HostBindingIpv4))],
+                onions));
         }
 
         // Files no compose project runs: a standalone daemon config or Dockerfile, or a fragment.
@@ -161,10 +134,28 @@ public static class ModelCompiler
         var roots = new HashSet<SyntaxTree>(deployment.TorConfigs.Select(c => c.Main).Concat(deployment.SquidConfigs.Select(c => c.Main)).Concat(deployment.NginxConfigs.Select(c => c.Main)).Concat(deployment.Dockerfiles.Select(d => d.Tree)));
         foreach (var tree in deployment.Trees.Where(t => !owned.Contains(t) && roots.Contains(t)).OrderBy(t => t.Path, StringComparer.Ordinal))
         {
-            standalone.Add(new StandaloneFile(Show(tree), KindOf(tree.Language)));
+            standalone.Add(new StandaloneFile(tree.Path, KindOf(tree.Language)));
         }
 
         return new CompiledModel([.. projects], [.. standalone]);
+    }
+
+    private static CompiledDaemon Daemon(DaemonInstance daemon) => new(
+        daemon.Kind.ToString().ToLowerInvariant(),
+        [.. daemon.ConfigFiles.Select(f => new CompiledConfigFile(f.File.Path, f.Detail, char.ToLowerInvariant(f.Via.ToString()[0]) + f.Via.ToString()[1..]))],
+        [.. daemon.CommandLine.Select(w => w.Value)],
+        [.. daemon.Listeners.Select(l => new CompiledListener(l.Option, l.Address, l.Port,
+            [.. l.Published.Select(p => p.Describe()).Concat(l.OnHostNetwork && l.Number is not null ? [$"host network ({Exposure.HostNetwork.ToText()})"] : [])]))])
+    {
+        Notes = daemon.CommandLineNotes,
+    };
+
+    /// <summary>A HiddenServicePort and its first backend (the tor service itself, for a loopback target).</summary>
+    private static CompiledOnionPort OnionPort(TorHiddenServicePort port, ComposeService? backend)
+    {
+        var target = port.UnixPath is { } unix ? "unix:" + unix : $"{port.TargetAddress}:{(port.TargetPort ?? port.VirtualPort).ToString(CultureInfo.InvariantCulture)}";
+        return new CompiledOnionPort(port.VirtualPort, target,
+            backend is null ? null : new CompiledBackend(backend.Name, backend.NameLocation.Tree.Path, backend.NameLocation.LineSpan.Start.Line + 1));
     }
 
     private static string KindOf(Language language) => language switch
@@ -176,56 +167,4 @@ public static class ModelCompiler
         Language.Compose => "compose",
         _ => "iptables",
     };
-
-    /// <summary>A daemon's configuration files and how each reaches it: the main file by bind mount or COPY, the rest by include.</summary>
-    private static ImmutableArray<CompiledConfigFile> ConfigFiles(SyntaxTree main, ImmutableArray<SyntaxTree> files, ComposeService service,
-        Semantics.Dockerfile.DockerfileModel? model, Deployment deployment, IWorkspace workspace, string include)
-    {
-        var mainPath = workspace.FullPathOf(main);
-        var mounted = service.HostMounts.FirstOrDefault(m => m.HostPath is { } host && PathContainment.IsAtOrBelow(mainPath, host.TrimEnd(Path.DirectorySeparatorChar)));
-        var via = mounted is not null ? $"bind mount to {mounted.Target}" : model is not null ? $"COPY in {model.Tree.Path}" : "linked";
-        return [new CompiledConfigFile(main.Path, via), .. files.Where(f => f != main).Select(f => new CompiledConfigFile(f.Path, $"{include} from {main.Path}"))];
-    }
-
-    private static ImmutableArray<CompiledListener> TorListeners(TorConfig tor, ComposeService service)
-    {
-        var listeners = new List<CompiledListener>();
-        foreach (var option in TorListenerOptions)
-        {
-            foreach (var port in tor.Ports(option))
-            {
-                var spec = port.Spec;
-                if (spec.Kind == TorPortKind.Unix)
-                {
-                    listeners.Add(new CompiledListener(option, "unix:" + spec.UnixPath, string.Empty, []));
-                }
-                else if (spec.Port is { } number && number != "0")
-                {
-                    listeners.Add(Listener(option, spec.Address, number, service));
-                }
-            }
-        }
-
-        return [.. listeners];
-    }
-
-    /// <summary>A listener and the published ports (host side, with their exposure) that reach it.</summary>
-    private static CompiledListener Listener(string option, string address, string port, ComposeService service)
-    {
-        var published = new List<string>();
-        if (int.TryParse(port, out var number))
-        {
-            foreach (var p in service.Ports.Where(p => p.TargetPorts.Contains(number)))
-            {
-                published.Add($"{(string.IsNullOrEmpty(p.HostIp) ? "0.0.0.0" : p.HostIp)}:{p.Published ?? "(any)"} ({PortExposure.Of(service, p).ToText()})");
-            }
-
-            if (service.IsHostNetwork)
-            {
-                published.Add($"host network ({Exposure.HostNetwork.ToText()})");
-            }
-        }
-
-        return new CompiledListener(option, address, port, [.. published]);
-    }
 }

@@ -45,6 +45,15 @@ public static class ModelRenderer
                         w.WriteStartObject();
                         w.WriteString("name", n.Name);
                         w.WriteBoolean("internal", n.Internal);
+                        w.WriteStartArray("aliases");
+                        foreach (var alias in n.Aliases)
+                        {
+                            w.WriteStringValue(alias);
+                        }
+
+                        w.WriteEndArray();
+                        w.WriteString("ipv4Address", n.Ipv4Address);
+                        w.WriteString("ipv6Address", n.Ipv6Address);
                         w.WriteEndObject();
                     }
 
@@ -74,11 +83,13 @@ public static class ModelRenderer
                             w.WriteStartObject();
                             w.WriteString("path", f.Path);
                             w.WriteString("via", f.Via);
+                            w.WriteString("mechanism", f.Mechanism);
                             w.WriteEndObject();
                         }
 
                         w.WriteEndArray();
                         Strings(w, "commandLine", d.CommandLine);
+                        Strings(w, "commandLineNotes", d.Notes);
                         w.WriteStartArray("listeners");
                         foreach (var l in d.Listeners)
                         {
@@ -106,6 +117,8 @@ public static class ModelRenderer
                     w.WriteString("name", n.Name);
                     w.WriteBoolean("internal", n.Internal);
                     w.WriteBoolean("external", n.External);
+                    w.WriteString("driver", n.Driver);
+                    w.WriteString("hostBindingIpv4", n.HostBindingIpv4);
                     w.WriteEndObject();
                 }
 

@@ -7,33 +7,8 @@ namespace ConfigLint.Rules.Dockerfile;
 
 internal static partial class DockerFacts
 {
-    /// <summary>The source span of a word inside an instruction's logical line (first occurrence), or the keyword.</summary>
-    public static SourceLocation Locate(DockerfileModel model, DockerInstructionSyntax instruction, string word)
-    {
-        var index = WordIndex(instruction.LogicalLine, word);
-        var span = index < 0 ? instruction.KeywordToken.TokenSpan : instruction.MapLogical(index, word.Length);
-        return new SourceLocation(model.Tree, span);
-    }
-
-    /// <summary>Where a word stands on its own (between blanks or line ends) in a line; else its first occurrence; -1 when absent.</summary>
-    public static int WordIndex(string line, string word)
-    {
-        if (word.Length == 0)
-        {
-            return -1;
-        }
-
-        for (var i = line.IndexOf(word, StringComparison.Ordinal); i >= 0; i = line.IndexOf(word, i + 1, StringComparison.Ordinal))
-        {
-            var end = i + word.Length;
-            if ((i == 0 || char.IsWhiteSpace(line[i - 1])) && (end == line.Length || char.IsWhiteSpace(line[end])))
-            {
-                return i;
-            }
-        }
-
-        return line.IndexOf(word, StringComparison.Ordinal);
-    }
+    /// <summary>The source span of a word inside an instruction's logical line, or the keyword (<see cref="DockerfileModel.Locate"/>).</summary>
+    public static SourceLocation Locate(DockerfileModel model, DockerInstructionSyntax instruction, string word) => model.Locate(instruction, word);
 
     public static SourceLocation Keyword(DockerfileModel model, DockerInstructionSyntax instruction) =>
         new(model.Tree, instruction.KeywordToken.TokenSpan);

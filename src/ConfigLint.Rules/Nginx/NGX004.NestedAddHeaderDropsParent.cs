@@ -44,9 +44,12 @@ public sealed class NestedAddHeaderDropsParent : IRule
                 continue;
             }
 
-            var where = level!.IsRoot ? level.Name : $"{level.Name} at line {level.Location.LineSpan.Start.Line + 1}";
+            // The level may be the http{} of the project's nginx.conf a fragment is read under: name that file.
+            var line = level!.IsRoot ? 0 : level.Location.LineSpan.Start.Line + 1;
+            var where = level.IsRoot ? level.Name : level.Tree != block.Tree ? $"{level.Name} block in {level.Tree!.Path} (line {line})" : $"{level.Name} at line {line}";
             ctx.Report(own[0].Location,
                 $"This {block.Name} block has its own add_header, so nginx drops every add_header of the enclosing {where}: {string.Join(", ", missing.Select(m => m.Arg(0)))} {(missing.Count == 1 ? "is" : "are")} not sent here. Repeat {(missing.Count == 1 ? "it" : "them")} in this block{(config.NginxVersion is { } v && v >= MergeSince ? " or add 'add_header_inherit merge;'" : string.Empty)}.",
+                related: level.Tree == block.Tree ? null : missing.Select(m => new RelatedLocation(m.Location, $"'{m.Text}' is not inherited by the {block.Name} block in {block.Tree!.Path} (line {block.Location.LineSpan.Start.Line + 1}).")),
                 fix: config.NginxVersion is { } known && known >= MergeSince
                     ? Fix.Safe("add 'add_header_inherit merge;'", NginxFixes.Before(own[0], "add_header_inherit merge;"))
                     : Fix.Safe($"repeat {string.Join(", ", missing.Select(m => m.Arg(0)))} in this block",

@@ -62,12 +62,11 @@ public sealed class TorClientListenerExposed : IRule
             : string.Empty;
         var open = name == "DNSPort" ? "an open resolver (UDP amplification) and Tor proxy" : "an open Tor proxy";
 
-        // In a container, who reaches the listener is what compose publishes (Semantics.Compose.PortExposure).
+        // In a container, who reaches the listener is what compose publishes: the model joined the listener to its published ports.
         if (service is not null && !service.IsHostNetwork)
         {
-            var publishes = spec.PortNumber is { } number
-                ? service.Ports.Where(p => p.TargetPorts.Contains(number)).Select(p => (Port: p, Exposure: PortExposure.Of(service, p))).ToList()
-                : [];
+            var listener = ctx.Deployment.DaemonOf(ctx.Config)?.Listeners.FirstOrDefault(l => l.Location == ctx.Line.Location);
+            var publishes = listener?.Published.ToList() ?? [];
             var everywhere = publishes.Where(p => p.Exposure == Exposure.AllInterfaces).ToList();
             if (everywhere.Count > 0)
             {

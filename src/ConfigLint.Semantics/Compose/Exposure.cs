@@ -58,6 +58,15 @@ public static class PortExposure
     /// <summary>The exposure of a container port no mapping publishes: the host's own when the service uses the host network.</summary>
     public static Exposure Unpublished(ComposeService service) => service.IsHostNetwork ? Exposure.HostNetwork : Exposure.NotPublished;
 
+    /// <summary>How far an exposure reaches, for picking the widest: nothing, the host, one address, everyone.</summary>
+    public static int Reach(Exposure exposure) => exposure switch
+    {
+        Exposure.NotPublished or Exposure.SuppressedInternal => 0,
+        Exposure.Loopback => 1,
+        Exposure.HostAddress => 2,
+        _ => 3,
+    };
+
     public static string ToText(this Exposure exposure) => exposure switch
     {
         Exposure.NotPublished => "not-published",

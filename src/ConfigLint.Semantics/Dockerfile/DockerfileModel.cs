@@ -102,6 +102,34 @@ public sealed class DockerfileModel
         Stages.LastOrDefault(s => s.From.KeywordToken.TokenSpan.Start <= instruction.KeywordToken.TokenSpan.Start);
 
     /// <summary>Expands a word as BuildKit would at an instruction (ARG/ENV visible there); null when it cannot.</summary>
+    /// <summary>The source span of a word inside an instruction's logical line (where it stands alone, else its first occurrence), or the keyword.</summary>
+    public SourceLocation Locate(DockerInstructionSyntax instruction, string word)
+    {
+        var index = WordIndex(instruction.LogicalLine, word);
+        var span = index < 0 ? instruction.KeywordToken.TokenSpan : instruction.MapLogical(index, word.Length);
+        return new SourceLocation(Tree, span);
+    }
+
+    /// <summary>Where a word stands on its own (between blanks or line ends) in a line; else its first occurrence; -1 when absent.</summary>
+    private static int WordIndex(string line, string word)
+    {
+        if (word.Length == 0)
+        {
+            return -1;
+        }
+
+        for (var i = line.IndexOf(word, StringComparison.Ordinal); i >= 0; i = line.IndexOf(word, i + 1, StringComparison.Ordinal))
+        {
+            var end = i + word.Length;
+            if ((i == 0 || char.IsWhiteSpace(line[i - 1])) && (end == line.Length || char.IsWhiteSpace(line[end])))
+            {
+                return i;
+            }
+        }
+
+        return line.IndexOf(word, StringComparison.Ordinal);
+    }
+
     public string? Expand(string word, DockerInstructionSyntax at)
     {
         if (!Substituted.Contains(at.Command.Keyword))

@@ -80,7 +80,7 @@ public static class NginxBinder
             return result;
         }
 
-        var full = workspace.FullPathOf(tree);
+        var full = tree.FullPath;
         var prefix = Prefix(full, RootContext(tree), workspace);
         foreach (var include in Walk(doc.Directives).Where(d => d.Name == "include" && d.ArgWords.Length == 1))
         {
@@ -113,12 +113,19 @@ public static class NginxBinder
         }
     }
 
-    public static NginxConfig Bind(SyntaxTree main, IWorkspace workspace, Version? version = null)
+    /// <summary>
+    /// Binds a main file (or a fragment nothing includes) with its includes. A fragment read inside http{} or a server
+    /// gets <paramref name="host"/>'s http{} as its <see cref="NginxNode.Outer"/> level: its project's nginx.conf.
+    /// </summary>
+    public static NginxConfig Bind(SyntaxTree main, IWorkspace workspace, Version? version = null, NginxConfig? host = null)
     {
         var context = RootContext(main);
-        var fullPath = workspace.FullPathOf(main);
+        var fullPath = main.FullPath;
         var state = new State(workspace, Prefix(fullPath, context, workspace), Path.GetDirectoryName(fullPath)!);
-        var root = new NginxNode(null, null, null, context);
+        var root = new NginxNode(null, null, null, context)
+        {
+            Outer = context is "http" or "server" && host?.Http is { IsRoot: false } http ? http : null,
+        };
         // A full nginx.conf's contexts are certain; a fragment's root context is a guess (an http fragment may be a
         // stream one), so only directives whose shape is the same everywhere are checked there.
         var scope = new Scope(context switch { "main" => NginxContext.Main, "server" => NginxContext.Server, _ => NginxContext.Http }, Certain: context == "main");
@@ -158,7 +165,7 @@ public static class NginxBinder
 
         public void Splice(SyntaxTree tree, NginxNode parent, int depth, bool inData, Scope? scope, SourceLocation? via = null, string? directive = null)
         {
-            _stack.Push(workspace.FullPathOf(tree), via, directive);
+            _stack.Push(tree.FullPath, via, directive);
             Files.Add(tree);
             if (tree.Root is NginxDocumentSyntax doc)
             {
@@ -306,7 +313,7 @@ public static class NginxBinder
 
             var pattern = d.ArgWords[0].Value;
             var location = new SourceLocation(tree, d.ArgWords[0].Span);
-            var matches = Resolve(pattern, prefix, Path.GetDirectoryName(workspace.FullPathOf(tree)) ?? mainDir, workspace).Where(workspace.FileExists).ToList();
+            var matches = Resolve(pattern, prefix, Path.GetDirectoryName(tree.FullPath) ?? mainDir, workspace).Where(workspace.FileExists).ToList();
             if (matches.Count == 0)
             {
                 if (!Glob.HasWildcards(pattern) && !StockFiles.Contains(Path.GetFileName(pattern)))

@@ -23,6 +23,12 @@ public sealed class NginxNode
 
     public SyntaxTree? Tree { get; }
 
+    /// <summary>
+    /// For the root of a fragment nothing includes: the <c>http</c> block of its project's nginx.conf (the one whose folder
+    /// is the fragment's prefix), where nginx would read it. Inherited values continue there; nothing else crosses it.
+    /// </summary>
+    public NginxNode? Outer { get; internal set; }
+
     public NginxDirectiveSyntax? Directive { get; }
 
     public NginxNode? Parent { get; }
@@ -145,7 +151,7 @@ public sealed class NginxConfig
     /// <summary>The effective value of a single-value directive at a level: its own, else the nearest ancestor's.</summary>
     public static NginxNode? Effective(NginxNode level, string name)
     {
-        for (NginxNode? n = level; n is not null; n = n.Parent)
+        for (NginxNode? n = level; n is not null; n = n.Parent ?? n.Outer)
         {
             if (n.Own(name) is { } own)
             {
@@ -162,7 +168,7 @@ public sealed class NginxConfig
     /// </summary>
     public static (NginxNode? Level, IReadOnlyList<NginxNode> Lines) EffectiveArray(NginxNode level, string name)
     {
-        for (NginxNode? n = level; n is not null; n = n.Parent)
+        for (NginxNode? n = level; n is not null; n = n.Parent ?? n.Outer)
         {
             var own = n.Directives(name).ToList();
             if (own.Count > 0)

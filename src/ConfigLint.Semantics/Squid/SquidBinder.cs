@@ -40,7 +40,7 @@ public static class SquidBinder
 
     public static SquidConfig Bind(SyntaxTree main, IWorkspace workspace, Version? version = null)
     {
-        var state = new State(workspace, Path.GetDirectoryName(workspace.FullPathOf(main))!, version);
+        var state = new State(workspace, Path.GetDirectoryName(main.FullPath)!, version);
         state.Splice(main, 0);
         var acls = state.Acls;
         return new SquidConfig(main, state.Lines.ToImmutable(), state.Files.Distinct().ToImmutableArray(), state.Diagnostics.ToImmutable(), acls)
@@ -58,7 +58,7 @@ public static class SquidBinder
             return result;
         }
 
-        var dir = Path.GetDirectoryName(workspace.FullPathOf(tree))!;
+        var dir = Path.GetDirectoryName(tree.FullPath)!;
         foreach (var d in doc.Directives.Where(d => d.Name == "include"))
         {
             foreach (var path in d.Args.Where(p => p.Length > 0 && p[0] is not '!' and not '|'))
@@ -122,7 +122,7 @@ public static class SquidBinder
 
         public void Splice(SyntaxTree tree, int depth, SourceLocation? via = null, string? includeDirective = null)
         {
-            var fullPath = workspace.FullPathOf(tree);
+            var fullPath = tree.FullPath;
             _stack.Push(fullPath, via, includeDirective);
             Files.Add(tree);
             if (tree.Root is SquidDocumentSyntax doc)

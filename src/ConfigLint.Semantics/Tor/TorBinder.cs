@@ -53,7 +53,7 @@ public static class TorBinder
 
         foreach (var entry in doc.Entries.Where(e => e.IsInclude && e.Value.Length > 0))
         {
-            var (paths, _, _) = Resolve(entry.Value, Path.GetDirectoryName(workspace.FullPathOf(tree))!, workspace);
+            var (paths, _, _) = Resolve(entry.Value, Path.GetDirectoryName(tree.FullPath)!, workspace);
             result.AddRange(paths);
         }
 
@@ -67,7 +67,7 @@ public static class TorBinder
         ImmutableArray<TorLine>.Builder lines, ImmutableArray<SyntaxTree>.Builder files, ImmutableArray<BindDiagnostic>.Builder diagnostics,
         SourceLocation? via, string? directive)
     {
-        var fullPath = workspace.FullPathOf(tree);
+        var fullPath = tree.FullPath;
         stack.Push(fullPath, via, directive);
         files.Add(tree);
         if (tree.Root is TorDocumentSyntax doc)

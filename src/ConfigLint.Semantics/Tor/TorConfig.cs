@@ -79,7 +79,40 @@ public sealed class TorConfig
     public ImmutableArray<TorHiddenService> HiddenServices { get; }
 
     /// <summary>Evidence of the tor version (from a Dockerfile pin or image tag), when the deployment shows one.</summary>
-    public Version? TorVersion { get; set; }
+    public Version? TorVersion { get; private init; }
+
+    /// <summary>The lines that came from tor's command line (compose <c>command</c>, Dockerfile <c>CMD</c>), merged on top of the files.</summary>
+    public ImmutableArray<TorLine> CommandLineLines { get; private init; } = [];
+
+    /// <summary>The same configuration with evidence of the tor version that runs it.</summary>
+    public TorConfig WithVersion(Version? version) =>
+        version is null || TorVersion is not null ? this : new TorConfig(Main, Lines, Files, Diagnostics) { TorVersion = version, CommandLineLines = CommandLineLines };
+
+    /// <summary>This configuration with the command line's options on top (<see cref="Layer"/>).</summary>
+    public TorConfig WithCommandLine(IReadOnlyList<TorLine> commandLine) =>
+        commandLine.Count == 0 ? this : new TorConfig(Main, Layer(Lines, commandLine), Files, Diagnostics)
+        {
+            TorVersion = TorVersion,
+            CommandLineLines = [.. CommandLineLines, .. commandLine],
+        };
+
+    /// <summary>This configuration over a <c>--defaults-torrc</c> file's (<see cref="Layer"/>).</summary>
+    public TorConfig OverDefaults(TorConfig defaults) =>
+        new(Main, Layer(defaults.Lines, Lines), [.. Files.Concat(defaults.Files).Distinct()], [.. Diagnostics, .. defaults.Diagnostics])
+        {
+            TorVersion = TorVersion,
+            CommandLineLines = CommandLineLines,
+        };
+
+    /// <summary>
+    /// tor's layering of the command line over the torrc, and of the torrc over <c>--defaults-torrc</c>: an option the
+    /// upper layer sets replaces every line of it below, unless written <c>+Key</c> (appended); <c>/Key</c> clears it.
+    /// </summary>
+    private static ImmutableArray<TorLine> Layer(ImmutableArray<TorLine> lower, IReadOnlyList<TorLine> upper)
+    {
+        var replaced = upper.Where(l => l.Entry.Prefix == '\0').Select(l => l.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        return [.. lower.Where(l => !replaced.Contains(l.Name)), .. upper];
+    }
 
     /// <summary>Whether a line still counts: not a <c>/Key</c> line, and not cleared by a later one.</summary>
     public bool IsEffective(TorLine line) =>

@@ -25,6 +25,20 @@ public sealed class TorEntrySyntax : SyntaxNode
         Prefix = rawKey.Length > 0 && rawKey[0] is '+' or '/' ? rawKey[0] : '\0';
     }
 
+    /// <summary>
+    /// An entry given on tor's command line (<c>--SocksPort 0.0.0.0:9050</c> in a compose <c>command</c> or a Dockerfile
+    /// <c>CMD</c>): its spans lie in that file. <paramref name="exactValue"/> when the value's source text is the value
+    /// itself, so ranges inside it map one to one; otherwise every range maps to the whole value.
+    /// </summary>
+    public static TorEntrySyntax FromCommandLine(string rawKey, TextSpan keySpan, string? value, TextSpan valueSpan, bool exactValue)
+    {
+        var key = new SyntaxToken(SyntaxKind.TorKey, keySpan, [], []);
+        var token = value is null ? null : new SyntaxToken(SyntaxKind.TorValue, valueSpan, [], []);
+        var segments = exactValue && value is not null ? new SegmentMap([new Segment(0, valueSpan.Start, value.Length)]) : SegmentMap.Empty;
+        var bare = rawKey.Length > 0 && rawKey[0] is '+' or '/' ? rawKey[1..] : rawKey;
+        return new TorEntrySyntax(key, token, rawKey, value ?? string.Empty, !exactValue, segments, TorOptions.Lookup(bare));
+    }
+
     public SyntaxToken KeyToken { get; }
 
     public SyntaxToken? ValueToken { get; }

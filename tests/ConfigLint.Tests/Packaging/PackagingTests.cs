@@ -99,7 +99,8 @@ public class PackagingTests(ITestOutputHelper output)
     /// <summary>
     /// Debian's pre-commit installs the hooks from this repository's commit (language: dotnet) in a fresh git repository:
     /// a bad torrc in a subfolder fails the commit with TOR001; a clean one commits; a fixable one is fixed in place by
-    /// the configlint-fix hook (the commit stops, as pre-commit does when a hook changes files) and then commits.
+    /// the configlint-fix hook (the commit stops, as pre-commit does when a hook changes files) and then commits; a staged
+    /// torrc whose compose file (not staged) publishes its SocksPort is reported with the compose side named.
     /// </summary>
     [ToolFact("pre-commit", "apt-get install pre-commit")]
     public void Pre_commit_hook_blocks_a_bad_torrc_and_passes_a_clean_one()
@@ -158,6 +159,20 @@ public class PackagingTests(ITestOutputHelper output)
         var fixedCommit = Git("commit", "-m", "fixed");
         fixedCommit.ExitCode.ShouldBe(0, fixedCommit.Output);
         Git("show", "HEAD:deploy/tor/torrc").Stdout.ShouldBe("SocksPort 127.0.0.1:9050\n");
+
+        // The compose side of a staged torrc (issue 12): compose.yaml, already in the repository, publishes 9050 on every
+        // interface; only the torrc is staged. The hook sees the project, so the finding names the publish.
+        t.Write("work/deploy/compose.yaml", "services:\n  tor:\n    image: alpine:3.20\n    ports:\n      - \"9050:9050\"\n    volumes:\n      - ./tor/torrc:/etc/tor/torrc:ro\n");
+        Git("add", "deploy/compose.yaml").Succeeded.ShouldBeTrue();
+        Git("commit", "-q", "--no-verify", "-m", "compose").Succeeded.ShouldBeTrue();
+        t.Write("work/deploy/tor/torrc", "SocksPort 0.0.0.0:9050\n");
+        Git("add", "deploy/tor/torrc").Succeeded.ShouldBeTrue();
+        var exposed = Git("commit", "-m", "exposed");
+        output.WriteLine(exposed.Output);
+        exposed.ExitCode.ShouldNotBe(0);
+        exposed.Output.ShouldContain("deploy/tor/torrc(1,11)");
+        exposed.Output.ShouldContain("publishes it on every host interface ('9050:9050' in compose.yaml)");
+        exposed.Output.ShouldNotContain("CMP001", customMessage: "only the staged file's findings are reported");
     }
 
     /// <summary>The code-scanning workflow example runs ConfigLint with options that exist, uploads SARIF with a category, and can write its SARIF.</summary>

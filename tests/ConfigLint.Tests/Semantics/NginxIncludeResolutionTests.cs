@@ -48,4 +48,26 @@ public class NginxIncludeResolutionTests
         cl4.Message.ShouldContain("'include conf.d/missing.conf' matches no file");
         cl4.Where().ShouldBe("6:11");
     }
+
+    [Fact]
+    public void A_fragment_nothing_includes_inherits_from_its_projects_nginx_conf()
+    {
+        using var t = new TempTree();
+        // As in Wonderfall's images: vhost templates next to nginx.conf, which includes /sites-enabled/*.conf at run time.
+        t.Write("nginx.conf", "events {}\nhttp {\n  server_tokens off;\n  add_header X-Frame-Options DENY;\n  include /sites-enabled/*.conf;\n}\n");
+        t.Write("vhost_http.conf", "server {\n  listen 80;\n  location / {\n    add_header X-Debug 1;\n  }\n}\n");
+        var result = t.Check();
+        result.Of("NGX001").ShouldBeEmpty();
+        var dropped = result.Of("NGX004").Where(f => f.Path == "vhost_http.conf").ShouldHaveSingleItem();
+        dropped.Message.ShouldContain("the enclosing http block in nginx.conf (line 2)");
+        dropped.Related.ShouldHaveSingleItem().Location.Tree.Path.ShouldBe("nginx.conf");
+
+        // The same fragment with no nginx.conf above it has nothing to inherit.
+        using var alone = new TempTree();
+        alone.Write("vhost_http.conf", "server {\n  listen 80;\n}\n");
+        alone.Check().Of("NGX001").ShouldHaveSingleItem();
+
+        // Named alone (pre-commit), the fragment gets the same answer.
+        Lint.Run(t.Root, ["vhost_http.conf"]).Findings.Select(f => f.RuleId).ShouldBe(result.Findings.Where(f => f.Path == "vhost_http.conf").Select(f => f.RuleId));
+    }
 }

@@ -1,0 +1,154 @@
+using System.Collections.Immutable;
+using ConfigLint.Analysis.Configuration;
+using ConfigLint.Analysis.Suppression;
+using ConfigLint.Syntax;
+
+namespace ConfigLint.Analysis.Engine;
+
+/// <summary>
+/// What happens to findings after the rules ran, and only here: selection, suppression comments, per-file caps,
+/// configured severities and the deterministic order. Rules never apply any of it themselves.
+/// </summary>
+public static class FindingPolicy
+{
+    /// <summary>How many findings of one rule one file may report; a broken or hostile file can hold millions (parse diagnostics are capped lower, by SyntaxTree, with their own count).</summary>
+    public const int MaxFindingsPerRuleAndFile = 1000;
+
+    /// <summary>
+    /// The first <see cref="MaxFindingsPerRuleAndFile"/> findings of each rule in each file, and then one finding that
+    /// says how many more there are, at the first one left out (compilers stop after so many errors for the same reason).
+    /// </summary>
+    public static List<Finding> CapPerFile(IEnumerable<Finding> findings)
+    {
+        var result = new List<Finding>();
+        foreach (var group in findings.GroupBy(f => (f.Path, f.RuleId)))
+        {
+            var list = group.ToList();
+            if (list.Count <= MaxFindingsPerRuleAndFile)
+            {
+                result.AddRange(list);
+                continue;
+            }
+
+            var ordered = Ordered(list);
+            result.AddRange(ordered.Take(MaxFindingsPerRuleAndFile));
+            var first = ordered[MaxFindingsPerRuleAndFile];
+            result.Add(first with
+            {
+                Message = $"{ordered.Length - MaxFindingsPerRuleAndFile} more {first.RuleId} findings in this file are not listed (ConfigLint lists at most {MaxFindingsPerRuleAndFile} of one rule per file); fix the ones above and check again.",
+                Related = [],
+                Fix = null,
+            });
+        }
+
+        return result;
+    }
+
+    /// <summary>Deterministic order (path, line, column, rule, message), duplicates removed.</summary>
+    public static ImmutableArray<Finding> Ordered(IEnumerable<Finding> findings) =>
+        findings
+            .DistinctBy(f => (f.RuleId, f.Path, f.Location.Span, f.Message))
+            .OrderBy(f => f.Path, StringComparer.Ordinal)
+            .ThenBy(f => f.LineSpan.Start.Line)
+            .ThenBy(f => f.LineSpan.Start.Character)
+            .ThenBy(f => f.RuleId, StringComparer.Ordinal)
+            .ThenBy(f => f.Message, StringComparer.Ordinal)
+            .ToImmutableArray();
+
+    public static bool Matches(RuleDescriptor d, string pattern) =>
+        d.Id.StartsWith(pattern, StringComparison.OrdinalIgnoreCase) || d.Name.Equals(pattern, StringComparison.OrdinalIgnoreCase);
+
+    public static bool IsSelected(RuleDescriptor d, AnalysisOptions options) =>
+        (options.EffectiveSelect.Count == 0 || options.EffectiveSelect.Any(p => Matches(d, p))) && !options.EffectiveIgnore.Any(p => Matches(d, p));
+
+    /// <summary>Configured severity overrides: a new level for every finding of the rule, or none to drop them.</summary>
+    public static List<Finding> ApplySeverity(List<Finding> findings, ConfigLintConfig? config)
+    {
+        if (config is null || config.Severity.IsEmpty)
+        {
+            return findings;
+        }
+
+        var result = new List<Finding>(findings.Count);
+        foreach (var f in findings)
+        {
+            // The most specific setting wins: TOR001 over TOR.
+            var level = config.Severity.Where(kv => Matches(f.Descriptor, kv.Key)).OrderByDescending(kv => kv.Key.Length).FirstOrDefault();
+            if (level.Key is null)
+            {
+                result.Add(f);
+            }
+            else if (level.Value != DiagnosticLevel.None)
+            {
+                result.Add(f with { Level = level.Value });
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Hides findings a suppression comment with a reason covers (kept in <paramref name="suppressedFindings"/>), and reports comments that are malformed, name unknown rules or match nothing (CL0003).</summary>
+    public static List<Finding> ApplySuppressions(ImmutableArray<SyntaxTree> trees, List<Finding> findings, AnalysisOptions options, IReadOnlyList<RuleDescriptor> known, List<Finding> suppressedFindings)
+    {
+        var result = new List<Finding>();
+        var byTree = findings.GroupBy(f => f.Location.Tree).ToDictionary(g => g.Key, g => g.ToList());
+        foreach (var tree in trees)
+        {
+            var comments = tree is UnparsedTree ? [] : SuppressionComments.Read(tree);
+            var list = byTree.GetValueOrDefault(tree) ?? [];
+            foreach (var finding in list)
+            {
+                var line = finding.LineSpan.Start.Line;
+                SuppressionComment? by = null;
+                foreach (var c in comments)
+                {
+                    if (c.Reason is null || finding.RuleId == "CL0003")
+                    {
+                        continue;
+                    }
+
+                    if ((c.FileWide || c.TargetLine == line) && c.Codes.Any(code => Matches(finding.Descriptor, code)))
+                    {
+                        c.Used = true;
+                        by ??= c;
+                    }
+                }
+
+                if (by is null)
+                {
+                    result.Add(finding);
+                }
+                else
+                {
+                    suppressedFindings.Add(finding with { Suppression = new FindingSuppression(by.Reason!, by.Location, by.FileWide) });
+                }
+            }
+
+            foreach (var c in comments)
+            {
+                var unknown = c.Codes.Where(code => !known.Any(d => Matches(d, code))).ToList();
+                string? problem = null;
+                if (c.Reason is null)
+                {
+                    problem = "Suppression comment has no reason ('-- why'); it is ignored.";
+                }
+                else if (unknown.Count > 0)
+                {
+                    problem = $"Suppression comment names unknown rule '{unknown[0]}'.";
+                }
+                else if (!c.Used && c.Codes.Any(code => known.Any(d => Matches(d, code) && IsSelected(d, options))))
+                {
+                    problem = $"Suppression comment for '{string.Join(",", c.Codes)}' matches no finding; remove it.";
+                }
+
+                if (problem is not null && IsSelected(BuiltInDescriptors.UnusedSuppression, options))
+                {
+                    result.Add(new Finding(BuiltInDescriptors.UnusedSuppression, BuiltInDescriptors.UnusedSuppression.DefaultLevel,
+                        BuiltInDescriptors.UnusedSuppression.SecuritySeverity, problem, c.Location, [], null));
+                }
+            }
+        }
+
+        return result;
+    }
+}

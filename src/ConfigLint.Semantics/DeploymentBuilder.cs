@@ -1,0 +1,720 @@
+using System.Collections.Immutable;
+using ConfigLint.Semantics.Compose;
+using ConfigLint.Semantics.Dockerfile;
+using ConfigLint.Semantics.Nginx;
+using ConfigLint.Semantics.Squid;
+using ConfigLint.Semantics.Tor;
+using ConfigLint.Syntax;
+using ConfigLint.Syntax.Tor;
+
+namespace ConfigLint.Semantics;
+
+/// <summary>
+/// Compiles the <see cref="Deployment"/> in phases, each reading only what the earlier ones produced:
+/// <list type="number">
+/// <item>images: which Dockerfile each service builds (args, <c>.dockerignore</c>, runtime stage) or which image it pulls;</item>
+/// <item>placement: which host paths each service mounts and each image copies, indexed by path;</item>
+/// <item>daemons: which torrc, squid.conf and nginx.conf each service or image runs, how each file got there, and the
+/// command line merged in (tor's <c>--Key value</c> over the torrc over <c>--defaults-torrc</c>);</item>
+/// <item>versions: squid and nginx bound with the version the image shows;</item>
+/// <item>facts: each daemon's listeners joined to the published ports that reach them; onion forwards to their backends.</item>
+/// </list>
+/// Every lookup goes through an index built once, so the cost grows with the project, not with its square.
+/// </summary>
+public sealed class DeploymentBuilder
+{
+    private static readonly string[] TorListenerOptions = ["SocksPort", "ControlPort", "MetricsPort", "ORPort", "DirPort", "TransPort", "NATDPort", "DNSPort", "HTTPTunnelPort", "ExtORPort"];
+
+    private readonly IWorkspace _workspace;
+    private readonly ImmutableArray<TorConfig> _torFiles;
+    private readonly ImmutableArray<ComposeProject> _projects;
+    private readonly ImmutableArray<SyntaxTree> _squidMains;
+    private readonly ImmutableArray<SyntaxTree> _nginxMains;
+    private readonly List<ComposeService> _services;
+    private readonly Dictionary<ComposeService, int> _order = [];
+
+    // Phase 1: images.
+    private ImmutableArray<DockerfileModel> _dockerfiles;
+    private readonly Dictionary<ComposeService, DockerfileModel> _dockerfileByService = [];
+    private readonly Dictionary<DockerfileModel, ImmutableArray<ComposeService>> _building = [];
+    private readonly Dictionary<DockerfileModel, ImmutableArray<DockerStage>> _runtimeStages = [];
+
+    // Phase 2: placement.
+    private readonly Dictionary<string, List<(ComposeService Service, ComposeVolume Mount)>> _byMount = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<DockerfileModel>> _byCopy = new(StringComparer.Ordinal);
+    private readonly Dictionary<DockerfileModel, int> _modelOrder = [];
+
+    public DeploymentBuilder(IWorkspace workspace, ImmutableArray<TorConfig> torConfigs, ImmutableArray<ComposeProject> composeProjects,
+        ImmutableArray<DockerfileModel> dockerfiles, ImmutableArray<SyntaxTree> squidMains, ImmutableArray<SyntaxTree> nginxMains)
+    {
+        _workspace = workspace;
+        _torFiles = torConfigs;
+        _projects = composeProjects;
+        _dockerfiles = dockerfiles.IsDefault ? [] : dockerfiles;
+        _squidMains = squidMains.IsDefault ? [] : squidMains;
+        _nginxMains = nginxMains.IsDefault ? [] : nginxMains;
+        _services = [.. composeProjects.SelectMany(p => p.Services)];
+        foreach (var service in _services)
+        {
+            _order.TryAdd(service, _order.Count);
+        }
+    }
+
+    /// <summary>What the builder hands the model.</summary>
+    internal sealed record Parts(
+        ImmutableArray<SyntaxTree> Trees,
+        ImmutableArray<ComposeProject> ComposeProjects,
+        ImmutableArray<DockerfileModel> Dockerfiles,
+        ImmutableArray<TorConfig> TorConfigs,
+        ImmutableArray<SquidConfig> SquidConfigs,
+        ImmutableArray<NginxConfig> NginxConfigs,
+        ImmutableArray<ServiceImage> Images,
+        ImmutableArray<DaemonInstance> Daemons,
+        ImmutableArray<OnionForward> OnionForwards,
+        IReadOnlyDictionary<DockerfileModel, ImmutableArray<ComposeService>> Building,
+        IReadOnlyDictionary<DockerfileModel, ImmutableArray<DockerStage>> RuntimeStages,
+        IReadOnlyDictionary<SyntaxTree, ImmutableArray<ComposeService>> ServicesByFile);
+
+    /// <summary>Builds the model; <paramref name="trees"/> are the files read so far (the binders add the includes they read).</summary>
+    public Deployment Build(IEnumerable<SyntaxTree> trees)
+    {
+        LinkImages();
+        IndexPlacement();
+        var images = _services.Select(ImageOf).ToImmutableArray();
+        var daemons = new List<DaemonInstance>();
+        var torConfigs = LinkTor(daemons);
+        var (squid, nginx, servicesByFile) = LinkSquidAndNginx(daemons, images);
+        var forwards = OnionForwards(daemons);
+        var allTrees = trees.Concat(squid.SelectMany(c => c.Files)).Concat(nginx.SelectMany(c => c.Files))
+            .Distinct().OrderBy(t => t.Path, StringComparer.Ordinal).ToImmutableArray();
+        return new Deployment(new Parts(allTrees, _projects, _dockerfiles, torConfigs, squid, nginx, images, [.. daemons], forwards,
+            _building, _runtimeStages, servicesByFile));
+    }
+
+    // ---- Phase 1: images ------------------------------------------------------------------------------------------
+
+    private void LinkImages()
+    {
+        var byPath = _dockerfiles.ToDictionary(d => d.Tree.FullPath, StringComparer.Ordinal);
+        foreach (var service in _services)
+        {
+            if (service.Build?.ContextPath is not { } context || service.Build.HasInlineDockerfile)
+            {
+                continue;
+            }
+
+            var file = Path.GetFullPath(Path.Combine(context, service.Build.Dockerfile ?? "Dockerfile"));
+            if (byPath.TryGetValue(file, out var model))
+            {
+                _dockerfileByService[service] = model;
+                model.Ignore = LoadIgnore(file, context);
+            }
+        }
+
+        // Compose build args override ARG defaults; when several services build one Dockerfile with different
+        // args, the file is analysed with its own defaults.
+        foreach (var group in _dockerfileByService.GroupBy(kv => kv.Value).ToList())
+        {
+            var argSets = group.Select(kv => Args(kv.Key)).ToList();
+            if (argSets[0].Count == 0 || argSets.Skip(1).Any(a => !a.OrderBy(x => x.Key).SequenceEqual(argSets[0].OrderBy(x => x.Key))))
+            {
+                continue;
+            }
+
+            var rebuilt = DockerfileModel.Build(group.Key.Tree, argSets[0]);
+            rebuilt.Ignore = group.Key.Ignore;
+            _dockerfiles = _dockerfiles.Replace(group.Key, rebuilt);
+            byPath[group.Key.Tree.FullPath] = rebuilt;
+            foreach (var (service, _) in group)
+            {
+                _dockerfileByService[service] = rebuilt;
+            }
+        }
+
+        // A Dockerfile no compose file builds: its own folder is the usual context.
+        foreach (var (file, model) in byPath)
+        {
+            if (model.Ignore.IsEmpty)
+            {
+                model.Ignore = LoadIgnore(file, Path.GetDirectoryName(file)!);
+            }
+        }
+
+        foreach (var group in _dockerfileByService.GroupBy(kv => kv.Value))
+        {
+            _building[group.Key] = [.. group.Select(kv => kv.Key).OrderBy(s => _order[s])];
+        }
+
+        foreach (var model in _dockerfiles)
+        {
+            _modelOrder.TryAdd(model, _modelOrder.Count);
+            _runtimeStages[model] = ComputeRuntimeStages(model);
+        }
+    }
+
+    /// <summary>Each building service's <c>build.target</c> (else the last stage); with no service building the file, the last stage.</summary>
+    private ImmutableArray<DockerStage> ComputeRuntimeStages(DockerfileModel model)
+    {
+        var services = _building.GetValueOrDefault(model, []);
+        var stages = new List<DockerStage>();
+        foreach (var service in services)
+        {
+            if (model.RuntimeStage(service.Build?.Target) is { } stage && !stages.Contains(stage))
+            {
+                stages.Add(stage);
+            }
+        }
+
+        if ((services.Length == 0 || services.Any(s => s.Build?.Target is null)) && model.Stages.LastOrDefault() is { } last && !stages.Contains(last))
+        {
+            stages.Add(last);
+        }
+
+        return [.. stages];
+    }
+
+    private ServiceImage ImageOf(ComposeService service)
+    {
+        var model = _dockerfileByService.GetValueOrDefault(service);
+        var stage = model?.RuntimeStage(service.Build?.Target);
+        var image = model is null ? service.Image?.Value : stage?.Root.BaseImage;
+        return new ServiceImage(service, model, service.Build?.ContextPath, service.Build?.Target, stage, KnownImages.Find(model is null ? image : stage?.Root is { } root ? model.Expand(root.BaseImage, root.From) ?? root.BaseImage : null));
+    }
+
+    /// <summary>A service's build args with values (an arg without a value takes the host's environment, unknown here).</summary>
+    private static Dictionary<string, string> Args(ComposeService service) =>
+        (service.Build?.Args ?? []).Where(a => a.Value is not null).GroupBy(a => a.Name).ToDictionary(g => g.Key, g => g.Last().Value!, StringComparer.Ordinal);
+
+    /// <summary>BuildKit reads <c>&lt;Dockerfile&gt;.dockerignore</c> next to the Dockerfile first, then the context's <c>.dockerignore</c>.</summary>
+    private DockerIgnore LoadIgnore(string dockerfile, string context)
+    {
+        var text = _workspace.ReadText(dockerfile + ".dockerignore") ?? _workspace.ReadText(Path.Combine(context, ".dockerignore"));
+        return text is null ? DockerIgnore.Empty : new DockerIgnore(text);
+    }
+
+    // ---- Phase 2: placement ---------------------------------------------------------------------------------------
+
+    private void IndexPlacement()
+    {
+        foreach (var service in _services)
+        {
+            // A mount of the host's root ('/:/host:ro', as node-exporter and cAdvisor do) carries every file on the machine and configures nothing.
+            foreach (var mount in service.HostMounts)
+            {
+                var host = mount.HostPath?.TrimEnd(Path.DirectorySeparatorChar);
+                if (!string.IsNullOrEmpty(host))
+                {
+                    Add(_byMount, host, (service, mount));
+                }
+            }
+        }
+
+        foreach (var model in _dockerfiles)
+        {
+            foreach (var source in CopiedSources(model).Distinct())
+            {
+                Add(_byCopy, source.TrimEnd(Path.DirectorySeparatorChar), model);
+            }
+        }
+    }
+
+    /// <summary>The host paths the runtime stages of an image COPY/ADD from the build context (each context a building service uses).</summary>
+    private IEnumerable<string> CopiedSources(DockerfileModel model)
+    {
+        var dockerfile = model.Tree.FullPath;
+        var contexts = _building.GetValueOrDefault(model, []).Select(s => s.Build?.ContextPath).OfType<string>().DefaultIfEmpty(Path.GetDirectoryName(dockerfile)!).Distinct().ToList();
+        foreach (var stage in _runtimeStages[model])
+        {
+            foreach (var copy in stage.Instructions.Where(i => i.Command.Keyword is "copy" or "add" && !i.Command.Flags.Any(f => f.Name == "from")))
+            {
+                foreach (var source in copy.Command.Args.Take(Math.Max(0, copy.Command.Args.Length - 1)))
+                {
+                    foreach (var context in contexts)
+                    {
+                        yield return Path.GetFullPath(Path.Combine(context, model.Expand(source, copy) ?? source));
+                    }
+                }
+            }
+        }
+    }
+
+    private static IEnumerable<string> SelfAndAncestors(string fullPath)
+    {
+        for (var path = fullPath; !string.IsNullOrEmpty(path); path = Path.GetDirectoryName(path))
+        {
+            yield return path;
+        }
+    }
+
+    /// <summary>The mounts that carry a host file into a service (the file itself or a folder above it), with the path inside the container.</summary>
+    private IEnumerable<(ComposeService Service, ComposeVolume Mount, string ContainerPath)> MountsOf(string fullPath)
+    {
+        foreach (var path in SelfAndAncestors(fullPath))
+        {
+            foreach (var (service, mount) in _byMount.GetValueOrDefault(path, []))
+            {
+                var relative = fullPath.Length == path.Length ? string.Empty : fullPath[(path.Length + 1)..].Replace(Path.DirectorySeparatorChar, '/');
+                yield return (service, mount, relative.Length == 0 ? mount.Target : mount.Target.TrimEnd('/') + "/" + relative);
+            }
+        }
+    }
+
+    /// <summary>The images whose runtime stages copy a host file (the file itself or a folder above it).</summary>
+    private IEnumerable<DockerfileModel> CopiesOf(string fullPath) =>
+        SelfAndAncestors(fullPath).SelectMany(p => _byCopy.GetValueOrDefault(p, [])).Distinct().OrderBy(m => _modelOrder[m]);
+
+    private static string Describe(ComposeService service, ComposeVolume mount) =>
+        service.Configs.Any(c => c.Target == mount.Target && c.Location == mount.Location) ? $"configs: to {mount.Target}" : $"bind mount to {mount.Target}";
+
+    private static ConfigVia ViaOf(ComposeService service, ComposeVolume mount) =>
+        service.Configs.Any(c => c.Target == mount.Target && c.Location == mount.Location) ? ConfigVia.Configs : ConfigVia.BindMount;
+
+    // ---- Phase 3: daemons -----------------------------------------------------------------------------------------
+
+    /// <summary>The words a service's container runs: compose <c>entrypoint</c>/<c>command</c> over the image's <c>ENTRYPOINT</c>/<c>CMD</c>.</summary>
+    private ImmutableArray<CommandWord> CommandLineOf(ComposeService service)
+    {
+        var model = _dockerfileByService.GetValueOrDefault(service);
+        var stage = model?.RuntimeStage(service.Build?.Target);
+        var entrypoint = service.Entrypoint.Length > 0 ? service.Entrypoint.Select(FromCompose).ToImmutableArray() : ImageWords(model, stage, "entrypoint");
+
+        // Setting an entrypoint in compose clears the image's CMD, as `docker run --entrypoint` does.
+        var command = service.Command.Length > 0 ? service.Command.Select(FromCompose).ToImmutableArray()
+            : service.Entrypoint.Length > 0 ? [] : ImageWords(model, stage, "cmd");
+        return [.. entrypoint, .. command];
+    }
+
+    /// <summary>A Dockerfile stage's last <c>ENTRYPOINT</c> or <c>CMD</c> (inherited from the stage it builds on), as located words.</summary>
+    private static ImmutableArray<CommandWord> ImageWords(DockerfileModel? model, DockerStage? stage, string keyword)
+    {
+        for (var s = stage; model is not null && s is not null; s = s.BaseStage)
+        {
+            if (s.Instructions.LastOrDefault(i => i.Command.Keyword == keyword) is { } instruction)
+            {
+                var words = instruction.Command.IsJson ? instruction.Command.Args.AsEnumerable()
+                    : instruction.Command.Args.SelectMany(a => a.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries));
+                return [.. words.Select(w =>
+                {
+                    var location = model.Locate(instruction, w);
+                    return new CommandWord(w, location, location.Tree.Text.ToString(location.Span) == w);
+                })];
+            }
+        }
+
+        return [];
+    }
+
+    private static ImmutableArray<CommandWord> StandaloneCommandLine(DockerfileModel model, IReadOnlyList<DockerStage> stages)
+    {
+        var stage = stages.LastOrDefault();
+        return [.. ImageWords(model, stage, "entrypoint"), .. ImageWords(model, stage, "cmd")];
+    }
+
+    /// <summary>A compose word, located exactly when its source text is the word (or holds it once as a whole word).</summary>
+    private static CommandWord FromCompose(ComposeValue value)
+    {
+        var location = value.Location;
+        var source = location.Tree.Text.ToString(location.Span);
+        if (source == value.Value)
+        {
+            return new CommandWord(value.Value, location, true);
+        }
+
+        var at = value.Interpolated || value.Value.Length == 0 ? -1 : source.IndexOf(value.Value, StringComparison.Ordinal);
+        return at >= 0 && source.IndexOf(value.Value, at + 1, StringComparison.Ordinal) < 0
+            ? new CommandWord(value.Value, new SourceLocation(location.Tree, new Microsoft.CodeAnalysis.Text.TextSpan(location.Span.Start + at, value.Value.Length)), true)
+            : new CommandWord(value.Value, location, false);
+    }
+
+    /// <summary>
+    /// Links each torrc to the services and images that run it, merges their command lines, and returns the effective
+    /// configurations. A service runs a torrc it mounts where tor reads it (its <c>-f</c> file, else <c>/etc/tor/torrc</c>;
+    /// a mounted folder counts where tor's files live), one its image copies, or, when the mount's source is outside the
+    /// repository, the project's torrc named like its <c>-f</c> file.
+    /// </summary>
+    private ImmutableArray<TorConfig> LinkTor(List<DaemonInstance> daemons)
+    {
+        var runs = new Dictionary<ComposeService, List<(TorConfig Config, ConfigFileLink Link)>>();
+        var copiedBy = new Dictionary<DockerfileModel, List<TorConfig>>();
+        var commandLines = _services.ToDictionary(s => s, CommandLineOf);
+        var parsed = commandLines.ToDictionary(kv => kv.Key, kv => DaemonCommandLine.Parse(DaemonKind.Tor, kv.Value));
+        var fullPaths = _torFiles.ToDictionary(c => c, c => c.Main.FullPath);
+
+        foreach (var config in _torFiles)
+        {
+            var mainPath = fullPaths[config];
+            foreach (var (service, mount, containerPath) in MountsOf(mainPath))
+            {
+                var fArg = parsed[service]?.ConfigFile?.Value;
+                var wanted = fArg ?? "/etc/tor/torrc";
+                var folderOfTor = fArg is null && _workspace.DirectoryExists(mount.HostPath!) && Path.GetFileName(mainPath).StartsWith("torrc", StringComparison.Ordinal)
+                    && mount.Target.Split('/', StringSplitOptions.RemoveEmptyEntries).Any(segment => segment.Equals("tor", StringComparison.OrdinalIgnoreCase) || segment.StartsWith("torrc", StringComparison.OrdinalIgnoreCase));
+                if (containerPath == wanted || folderOfTor)
+                {
+                    AddRun(runs, service, config, new ConfigFileLink(config.Main, ViaOf(service, mount), Describe(service, mount)));
+                }
+            }
+
+            foreach (var model in CopiesOf(mainPath))
+            {
+                Add(copiedBy, model, config);
+                foreach (var service in _building.GetValueOrDefault(model, []))
+                {
+                    AddRun(runs, service, config, new ConfigFileLink(config.Main, ConfigVia.Copy, $"COPY in {model.Tree.Path}"));
+                }
+            }
+        }
+
+        // The bind source lies outside the repository (e.g. /home/docker/tor/config): match the -f file name in the project's tree.
+        var byName = _torFiles.ToLookup(c => Path.GetFileName(fullPaths[c]), StringComparer.Ordinal);
+        foreach (var service in _services.Where(s => !runs.ContainsKey(s) && parsed[s]?.ConfigFile is not null))
+        {
+            foreach (var config in byName[Path.GetFileName(parsed[service]!.ConfigFile!.Value)].Where(c => PathContainment.IsAtOrBelow(fullPaths[c], service.Project.Directory)))
+            {
+                AddRun(runs, service, config, new ConfigFileLink(config.Main, ConfigVia.BindMount, $"named by -f {parsed[service]!.ConfigFile!.Value} (mounted from outside the project)"));
+            }
+        }
+
+        var effective = new List<TorConfig>();
+        var run = new HashSet<TorConfig>();
+        foreach (var service in _services.Where(runs.ContainsKey))
+        {
+            var model = _dockerfileByService.GetValueOrDefault(service);
+            var version = model is null ? null : DockerTorVersion.Find(model);
+            foreach (var (config, link) in runs[service].DistinctBy(r => r.Config))
+            {
+                run.Add(config);
+                var (tor, files) = Effective(config, link, parsed[service], version, service);
+                effective.Add(tor);
+                daemons.Add(new DaemonInstance(DaemonKind.Tor, service, model, files, commandLines[service], TorListeners(tor, service)) { Tor = tor });
+            }
+        }
+
+        // An image that copies a torrc and no service builds: the image runs it with its own CMD.
+        foreach (var (model, configs) in copiedBy)
+        {
+            if (_building.ContainsKey(model))
+            {
+                continue;
+            }
+
+            var words = StandaloneCommandLine(model, _runtimeStages[model]);
+            var commandLine = DaemonCommandLine.Parse(DaemonKind.Tor, words);
+            foreach (var config in configs.Distinct())
+            {
+                run.Add(config);
+                var (tor, files) = Effective(config, new ConfigFileLink(config.Main, ConfigVia.Copy, $"COPY in {model.Tree.Path}"), commandLine, DockerTorVersion.Find(model), null);
+                effective.Add(tor);
+                daemons.Add(new DaemonInstance(DaemonKind.Tor, null, model, files, words, TorListeners(tor, null)) { Tor = tor });
+            }
+        }
+
+        // A torrc nothing runs (or only a --defaults-torrc of one that runs): a deployment of its own.
+        foreach (var config in _torFiles.Where(c => !run.Contains(c)))
+        {
+            effective.Add(config);
+            daemons.Add(new DaemonInstance(DaemonKind.Tor, null, null, Links(config.Main, config.Files, ConfigVia.Standalone, "standalone", "%include"), [], TorListeners(config, null)) { Tor = config });
+        }
+
+        return [.. effective.Distinct()];
+
+        static void AddRun(Dictionary<ComposeService, List<(TorConfig, ConfigFileLink)>> runs, ComposeService service, TorConfig config, ConfigFileLink link) =>
+            Add(runs, service, (config, link));
+    }
+
+    /// <summary>The configuration tor runs: the torrc over its <c>--defaults-torrc</c>, the command line on top, the version the image shows.</summary>
+    private (TorConfig Config, ImmutableArray<ConfigFileLink> Files) Effective(TorConfig config, ConfigFileLink link, DaemonCommandLine? commandLine, Version? version, ComposeService? service)
+    {
+        var result = config.WithVersion(version);
+        var files = new List<ConfigFileLink>(Links(config.Main, config.Files, link.Via, link.Detail, "%include"));
+        if (commandLine?.DefaultsFile is { } defaultsWord && service is not null && DefaultsConfig(defaultsWord.Value, service) is { } defaults && defaults != config)
+        {
+            result = result.OverDefaults(defaults);
+            files.AddRange(Links(defaults.Main, defaults.Files, ConfigVia.Defaults, $"--defaults-torrc {defaultsWord.Value}", "%include"));
+        }
+
+        if (commandLine is not null && commandLine.Options.Length > 0)
+        {
+            result = result.WithCommandLine([.. commandLine.Options.Select(ToTorLine)]);
+        }
+
+        return (result, [.. files.DistinctBy(f => f.File)]);
+    }
+
+    /// <summary>The torrc a service mounts at its <c>--defaults-torrc</c> path.</summary>
+    private TorConfig? DefaultsConfig(string containerPath, ComposeService service) =>
+        _torFiles.FirstOrDefault(c => MountsOf(c.Main.FullPath).Any(m => m.Service == service && m.ContainerPath == containerPath));
+
+    /// <summary>A command-line option as a torrc line located in the compose file or Dockerfile that wrote it.</summary>
+    private static TorLine ToTorLine(CommandLineOption option)
+    {
+        var key = option.Key;
+        var keySpan = key.Exact ? new Microsoft.CodeAnalysis.Text.TextSpan(key.Location.Span.End - Math.Min(option.RawKey.Length, key.Location.Span.Length), Math.Min(option.RawKey.Length, key.Location.Span.Length)) : key.Location.Span;
+        var value = option.Value;
+        var valueSpan = value?.Location.Span ?? new Microsoft.CodeAnalysis.Text.TextSpan(key.Location.Span.End, 0);
+        var entry = TorEntrySyntax.FromCommandLine(option.RawKey, keySpan, value?.Value, valueSpan, value?.Exact ?? false);
+        return new TorLine(key.Location.Tree, entry);
+    }
+
+    private static ImmutableArray<ConfigFileLink> Links(SyntaxTree main, ImmutableArray<SyntaxTree> files, ConfigVia via, string detail, string include) =>
+        [new ConfigFileLink(main, via, detail), .. files.Where(f => f != main).Select(f => new ConfigFileLink(f, ConfigVia.Include, $"{include} from {main.Path}"))];
+
+    /// <summary>Binds squid and nginx main files with the version their image shows, and links them to the services and images that run them.</summary>
+    private (ImmutableArray<SquidConfig>, ImmutableArray<NginxConfig>, IReadOnlyDictionary<SyntaxTree, ImmutableArray<ComposeService>>) LinkSquidAndNginx(
+        List<DaemonInstance> daemons, ImmutableArray<ServiceImage> images)
+    {
+        var servicesByFile = new Dictionary<SyntaxTree, ImmutableArray<ComposeService>>();
+        var squids = new List<SquidConfig>();
+        var nginxes = new List<NginxConfig>();
+        var withDaemon = new HashSet<(ComposeService, DaemonKind)>();
+        // Full nginx.conf files first: a fragment nothing includes is read under its project's nginx.conf (NginxNode.Outer).
+        var nginxOrder = _nginxMains.Select((m, i) => (m, i)).ToDictionary(p => p.m, p => p.i);
+        var hosts = new Dictionary<string, NginxConfig>(StringComparer.Ordinal);
+        var nginxMains = _nginxMains.OrderBy(m => NginxBinder.RootContext(m) == "main" ? 0 : 1).ThenBy(m => nginxOrder[m]).ToImmutableArray();
+        foreach (var (kind, mains) in new[] { (DaemonKind.Squid, _squidMains), (DaemonKind.Nginx, nginxMains) })
+        {
+            var daemonName = kind == DaemonKind.Squid ? "squid" : "nginx";
+            foreach (var main in mains)
+            {
+                var fullPath = main.FullPath;
+                var mounts = MountsOf(fullPath).ToList();
+                var copies = CopiesOf(fullPath).ToList();
+                var version = VersionOf(daemonName, mounts.Select(m => m.Service), copies);
+                SquidConfig? squid = null;
+                NginxConfig? nginx = null;
+                ImmutableArray<SyntaxTree> files;
+                if (kind == DaemonKind.Squid)
+                {
+                    squid = SquidBinder.Bind(main, _workspace, version);
+                    squids.Add(squid);
+                    files = squid.Files;
+                }
+                else
+                {
+                    var context = NginxBinder.RootContext(main);
+                    var host = context == "main" ? null : hosts.GetValueOrDefault(NginxBinder.Prefix(fullPath, context, _workspace));
+                    nginx = NginxBinder.Bind(main, _workspace, version ?? host?.NginxVersion, host);
+                    if (context == "main" && Path.GetFileName(fullPath) == "nginx.conf")
+                    {
+                        hosts.TryAdd(Path.GetDirectoryName(fullPath)!, nginx);
+                    }
+
+                    nginxes.Add(nginx);
+                    files = nginx.Files;
+                }
+
+                var services = new List<ComposeService>();
+                foreach (var group in mounts.GroupBy(m => m.Service).OrderBy(g => _order[g.Key]))
+                {
+                    var service = group.Key;
+                    var mount = group.First();
+                    services.Add(service);
+                    withDaemon.Add((service, kind));
+                    var links = Links(main, files, ViaOf(service, mount.Mount), Describe(service, mount.Mount), "include");
+                    daemons.Add(Daemon(kind, service, _dockerfileByService.GetValueOrDefault(service), links, CommandLineOf(service), squid, nginx));
+                }
+
+                foreach (var model in copies)
+                {
+                    var building = _building.GetValueOrDefault(model, []);
+                    var links = Links(main, files, ConfigVia.Copy, $"COPY in {model.Tree.Path}", "include");
+                    foreach (var service in building.Where(s => !services.Contains(s)))
+                    {
+                        services.Add(service);
+                        withDaemon.Add((service, kind));
+                        daemons.Add(Daemon(kind, service, model, links, CommandLineOf(service), squid, nginx));
+                    }
+
+                    if (building.Length == 0)
+                    {
+                        daemons.Add(Daemon(kind, null, model, links, StandaloneCommandLine(model, _runtimeStages[model]), squid, nginx));
+                    }
+                }
+
+                if (services.Count == 0 && copies.Count == 0)
+                {
+                    daemons.Add(Daemon(kind, null, null, Links(main, files, ConfigVia.Standalone, "standalone", "include"), [], squid, nginx));
+                }
+
+                var ordered = services.OrderBy(s => _order[s]).ToImmutableArray();
+                foreach (var file in files.Prepend(main))
+                {
+                    servicesByFile[file] = servicesByFile.TryGetValue(file, out var existing) ? [.. existing.Concat(ordered).Distinct()] : ordered;
+                }
+            }
+        }
+
+        // A service whose image (or command line) runs a daemon with no configuration in the project: the image's own.
+        foreach (var image in images)
+        {
+            var service = image.Service;
+            var words = CommandLineOf(service);
+            var kind = DaemonCommandLine.KindOf(words) ?? image.Known?.Daemon;
+            if (kind is { } k && k != DaemonKind.Tor && !withDaemon.Contains((service, k)))
+            {
+                daemons.Add(new DaemonInstance(k, service, image.Dockerfile, [], words, []));
+            }
+        }
+
+        // Tor files are mounted too: a torrc's services are those that run it.
+        foreach (var daemon in daemons.Where(d => d.Tor is not null && d.Service is not null))
+        {
+            foreach (var link in daemon.ConfigFiles)
+            {
+                servicesByFile[link.File] = servicesByFile.TryGetValue(link.File, out var existing) ? [.. existing.Append(daemon.Service!).Distinct().OrderBy(s => _order[s])] : [daemon.Service!];
+            }
+        }
+
+        return ([.. squids], [.. nginxes.OrderBy(c => nginxOrder[c.Main])], servicesByFile);
+    }
+
+    private DaemonInstance Daemon(DaemonKind kind, ComposeService? service, DockerfileModel? model, ImmutableArray<ConfigFileLink> files, ImmutableArray<CommandWord> words,
+        SquidConfig? squid, NginxConfig? nginx)
+    {
+        var commandLine = DaemonCommandLine.Parse(kind, words);
+        var listeners = squid is not null
+            ? squid.Ports.Select(p => MakeListener(p.Line.Name, p.Address ?? "*", p.PortText, p.Line.Location, service)).ToImmutableArray()
+            : nginx!.All.Where(n => n.Name == "server" && n.Enclosing("http") is not null).SelectMany(NginxConfig.Listens)
+                .Select(l => MakeListener("listen", l.Address, l.Port, l.Node.Location, service)).DistinctBy(l => (l.Address, l.Port)).ToImmutableArray();
+        return new DaemonInstance(kind, service, model, files, words, listeners)
+        {
+            Squid = squid,
+            Nginx = nginx,
+            CommandLineNotes = commandLine is null ? [] : [.. commandLine.GlobalDirectives.Select(g => $"-g '{g.Value}' (main-context directives given on the command line)")
+                .Concat(commandLine.ConfigFile is { } c ? [$"{(kind == DaemonKind.Nginx ? "-c" : "-f")} {c.Value}"] : [])],
+        };
+    }
+
+    /// <summary>
+    /// The version of a daemon (squid, nginx) that runs a configuration file: from the Dockerfiles that copy it into
+    /// their image, or the compose services that mount it (their image tag, or the Dockerfile they build).
+    /// </summary>
+    private Version? VersionOf(string daemon, IEnumerable<ComposeService> mounting, IEnumerable<DockerfileModel> copying)
+    {
+        foreach (var model in copying)
+        {
+            if (DaemonVersion.Find(model, _runtimeStages[model], daemon) is { } v)
+            {
+                return v;
+            }
+        }
+
+        foreach (var service in mounting.Distinct().OrderBy(s => _order[s]))
+        {
+            if (_dockerfileByService.GetValueOrDefault(service) is { } model && DaemonVersion.Find(model, _runtimeStages[model], daemon) is { } built)
+            {
+                return built;
+            }
+
+            if (service.Image?.Value is { } image && DaemonVersion.FromImage(image, daemon) is { } tagged)
+            {
+                return tagged;
+            }
+        }
+
+        return null;
+    }
+
+    // ---- Phase 5: facts -------------------------------------------------------------------------------------------
+
+    private static ImmutableArray<Listener> TorListeners(TorConfig tor, ComposeService? service)
+    {
+        var listeners = new List<Listener>();
+        foreach (var option in TorListenerOptions)
+        {
+            foreach (var port in tor.Ports(option))
+            {
+                var spec = port.Spec;
+                if (spec.Kind == TorPortKind.Unix)
+                {
+                    listeners.Add(new Listener(option, "unix:" + spec.UnixPath, string.Empty, port.Line.Location, []));
+                }
+                else if (spec.Port is { } number && number != "0")
+                {
+                    listeners.Add(MakeListener(option, spec.Address, number, port.Line.Location, service));
+                }
+            }
+        }
+
+        return [.. listeners];
+    }
+
+    /// <summary>A listener and the published ports of its service that reach it, each with its exposure.</summary>
+    private static Listener MakeListener(string option, string address, string port, SourceLocation location, ComposeService? service)
+    {
+        var published = new List<PublishedPort>();
+        if (service is not null && int.TryParse(port, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number))
+        {
+            published.AddRange(service.Ports.Where(p => p.TargetPorts.Contains(number)).Select(p => new PublishedPort(service, p, PortExposure.Of(service, p))));
+        }
+
+        return new Listener(option, address, port, location, [.. published]) { OnHostNetwork = service?.IsHostNetwork == true };
+    }
+
+    /// <summary>
+    /// Each <c>HiddenServicePort</c> of a torrc a service runs, resolved in its project (catalog §0.1 item 4): a loopback
+    /// target is the tor service and the services sharing its network stack; a name, alias, container_name or static
+    /// address is that service. The answering listener is the backend daemon's listener on the target port.
+    /// </summary>
+    private static ImmutableArray<OnionForward> OnionForwards(List<DaemonInstance> daemons)
+    {
+        var forwards = ImmutableArray.CreateBuilder<OnionForward>();
+        var byService = daemons.Where(d => d.Service is not null).ToLookup(d => d.Service!);
+        foreach (var daemon in daemons.Where(d => d.Tor is not null))
+        {
+            var config = daemon.Tor!;
+            var torService = daemon.Service;
+            foreach (var hs in config.HiddenServices)
+            {
+                foreach (var (line, port) in hs.Ports)
+                {
+                    var backends = new List<ComposeService>();
+                    if (torService is not null && port.UnixPath is null)
+                    {
+                        var project = torService.Project;
+                        if (port.TargetScope == AddressScope.Loopback)
+                        {
+                            backends.Add(torService);
+                            backends.AddRange(project.Services.Where(s => s.SharesNetworkWith == torService.Name));
+                        }
+                        else
+                        {
+                            var host = port.TargetAddress.Trim('[', ']');
+                            backends.AddRange(project.Services.Where(candidate => candidate.HostNames.Contains(host, StringComparer.OrdinalIgnoreCase)
+                                || (candidate.Networks ?? []).Any(n => n.Ipv4Address == host || n.Ipv6Address == host)));
+                        }
+                    }
+
+                    if (backends.Count == 0)
+                    {
+                        forwards.Add(new OnionForward(config, hs, line, port, torService, null, null));
+                        continue;
+                    }
+
+                    var target = port.TargetPort ?? port.VirtualPort;
+                    foreach (var backend in backends)
+                    {
+                        var answering = byService[backend].Where(d => d != daemon).SelectMany(d => d.Listeners).FirstOrDefault(l => l.Number == target);
+                        forwards.Add(new OnionForward(config, hs, line, port, torService, backend, answering));
+                    }
+                }
+            }
+        }
+
+        return forwards.ToImmutable();
+    }
+
+    private static void Add<TKey, TValue>(Dictionary<TKey, List<TValue>> map, TKey key, TValue value)
+        where TKey : notnull
+    {
+        if (!map.TryGetValue(key, out var list))
+        {
+            map[key] = list = [];
+        }
+
+        if (!list.Contains(value))
+        {
+            list.Add(value);
+        }
+    }
+}
