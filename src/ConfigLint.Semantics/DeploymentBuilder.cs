@@ -478,7 +478,7 @@ public sealed class DeploymentBuilder
             foreach (var main in mains)
             {
                 var fullPath = main.FullPath;
-                var mounts = MountsOf(fullPath).ToList();
+                var mounts = MountsOf(fullPath).Where(m => ReadsConfigAt(kind, m.ContainerPath, m.Service)).ToList();
                 var copies = CopiesOf(fullPath).ToList();
                 var version = VersionOf(daemonName, mounts.Select(m => m.Service), copies);
                 SquidConfig? squid = null;
@@ -567,6 +567,28 @@ public sealed class DeploymentBuilder
         }
 
         return ([.. squids], [.. nginxes.OrderBy(c => nginxOrder[c.Main])], servicesByFile);
+    }
+
+    /// <summary>Where squid and nginx look for their configuration in the images that ship them (catalog §0.1 item 2).</summary>
+    private static readonly string[] SquidConfigRoots = ["/etc/squid/", "/etc/squid3/", "/usr/local/squid/etc/", "/usr/local/etc/squid/"];
+
+    private static readonly string[] NginxConfigRoots = ["/etc/nginx/", "/usr/local/nginx/conf/", "/usr/local/openresty/nginx/conf/", "/opt/bitnami/nginx/conf/", "/usr/local/etc/nginx/"];
+
+    /// <summary>
+    /// Whether a file mounted at a container path is one the daemon reads: under its configuration folder, or the file (or
+    /// in the folder of the file) its <c>-f</c>/<c>-c</c> names. A folder mounted elsewhere (a whole repository at
+    /// /home/app, an upload area) carries files nobody runs as configuration.
+    /// </summary>
+    private bool ReadsConfigAt(DaemonKind kind, string containerPath, ComposeService service)
+    {
+        var roots = kind == DaemonKind.Squid ? SquidConfigRoots : NginxConfigRoots;
+        if (roots.Any(r => containerPath.StartsWith(r, StringComparison.Ordinal)))
+        {
+            return true;
+        }
+
+        var named = DaemonCommandLine.Parse(kind, CommandLineOf(service))?.ConfigFile?.Value;
+        return named is not null && (containerPath == named || containerPath.StartsWith(named[..(named.LastIndexOf('/') + 1)], StringComparison.Ordinal) && named.Contains('/', StringComparison.Ordinal));
     }
 
     private DaemonInstance Daemon(DaemonKind kind, ComposeService? service, DockerfileModel? model, ImmutableArray<ConfigFileLink> files, ImmutableArray<CommandWord> words,
