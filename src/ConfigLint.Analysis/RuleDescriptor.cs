@@ -58,14 +58,8 @@ public sealed partial class RuleDescriptor
 
     public string LanguageFolder => Id[..Id.IndexOfAny("0123456789".ToCharArray())] switch
     {
-        "TOR" => "torrc",
-        "SQD" => "squid",
-        "NGX" => "nginx",
-        "DKR" => "dockerfile",
-        "CMP" => "compose",
         "XF" => "crossfile",
-        "IPT" => "iptables",
-        _ => "builtin",
+        var prefix => Languages.ForRulePrefix(prefix)?.DocsFolder ?? "builtin",
     };
 
     public string HelpUri => $"https://github.com/configlint/configlint/blob/main/{DocsFolder}/README.md";
@@ -73,21 +67,12 @@ public sealed partial class RuleDescriptor
     public static RuleDescriptor Create(string id, string name, string title, Language? language, DiagnosticLevel level, double score, FixClass fix, params string[] tags)
     {
         var match = IdPattern().Match(id);
-        if (!match.Success)
+        if (!match.Success || (match.Groups[1].Value is not ("XF" or "CL") && Languages.ForRulePrefix(match.Groups[1].Value) is null))
         {
             throw new ArgumentException($"Rule ID '{id}' must be a known prefix followed by digits.", nameof(id));
         }
 
-        var expected = match.Groups[1].Value switch
-        {
-            "TOR" => Syntax.Language.Tor,
-            "SQD" => Syntax.Language.Squid,
-            "NGX" => Syntax.Language.Nginx,
-            "DKR" => Syntax.Language.Dockerfile,
-            "CMP" => Syntax.Language.Compose,
-            "IPT" => Syntax.Language.Iptables,
-            _ => (Language?)null,
-        };
+        var expected = Languages.ForRulePrefix(match.Groups[1].Value)?.Language;
         if (expected != language)
         {
             throw new ArgumentException($"Rule ID '{id}' does not match language '{language}'.", nameof(language));
@@ -106,7 +91,7 @@ public sealed partial class RuleDescriptor
         return new RuleDescriptor(id, name, title, language, level, score, fix, tags);
     }
 
-    [GeneratedRegex("^(TOR|SQD|NGX|DKR|CMP|XF|IPT|CL)[0-9]{3,4}$")]
+    [GeneratedRegex("^([A-Z]{2,3})[0-9]{3,4}$")]
     private static partial Regex IdPattern();
 
     [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$")]

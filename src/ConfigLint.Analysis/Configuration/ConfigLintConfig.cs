@@ -213,15 +213,7 @@ public static class ConfigLoader
             ? level
             : throw new ConfigException($"{Where(node.Span)}: '{Scalar(node)}' is not a level; use error, warning, note or none.");
 
-        Language LanguageOf(string name, YamlNode node) => name.ToLowerInvariant() switch
-        {
-            "torrc" or "tor" => Language.Tor,
-            "compose" => Language.Compose,
-            "squid" => Language.Squid,
-            "nginx" => Language.Nginx,
-            "dockerfile" => Language.Dockerfile,
-            "iptables" => Language.Iptables,
-            _ => throw new ConfigException($"{Where(node.Span)}: unknown language '{name}'; use torrc, compose, squid, nginx, dockerfile or iptables."),
-        };
+        Language LanguageOf(string name, YamlNode node) => Languages.Named(name)?.Language
+            ?? throw new ConfigException($"{Where(node.Span)}: unknown language '{name}'; use {string.Join(", ", Languages.All.Take(Languages.All.Length - 1).Select(l => l.Name))} or {Languages.All[^1].Name}.");
     }
 }

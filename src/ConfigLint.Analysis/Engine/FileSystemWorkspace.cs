@@ -193,16 +193,7 @@ public sealed class FileSystemWorkspace : IWorkspace
         }
         else
         {
-            tree = language switch
-            {
-                Language.Tor => TorParser.Parse(display, loaded.Text!),
-                Language.Compose => YamlParser.Parse(display, loaded.Text!),
-                Language.Dockerfile => ConfigLint.Syntax.Dockerfile.DockerfileParser.Parse(display, loaded.Text!),
-                Language.Squid => ConfigLint.Syntax.Squid.SquidParser.Parse(display, loaded.Text!),
-                Language.Nginx => ConfigLint.Syntax.Nginx.NginxParser.Parse(display, loaded.Text!),
-                Language.Iptables => ConfigLint.Syntax.Iptables.IptablesFile.Parse(display, loaded.Text!),
-                _ => new UnparsedTree(display, language, loaded.Text!, []),
-            };
+            tree = Languages.Of(language).Parse(display, loaded.Text!);
         }
 
         lock (_gate)

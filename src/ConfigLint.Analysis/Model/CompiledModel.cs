@@ -158,13 +158,9 @@ public static class ModelCompiler
             backend is null ? null : new CompiledBackend(backend.Name, backend.NameLocation.Tree.Path, backend.NameLocation.LineSpan.Start.Line + 1));
     }
 
-    private static string KindOf(Language language) => language switch
+    private static string KindOf(Language language) => Languages.Of(language).Name switch
     {
-        Language.Tor => "tor",
-        Language.Squid => "squid",
-        Language.Nginx => "nginx",
-        Language.Dockerfile => "dockerfile",
-        Language.Compose => "compose",
-        _ => "iptables",
+        "torrc" => "tor",
+        var name => name,
     };
 }
