@@ -37,7 +37,7 @@ public sealed class OnionBackendNotIsolated : IRule
                 continue;
             }
 
-            Separate(ctx, backend, hs, related);
+            Separate(ctx, backend, lines[0].TorService!, hs, related);
         }
     }
 
@@ -70,7 +70,7 @@ public sealed class OnionBackendNotIsolated : IRule
     }
 
     /// <summary>A backend in its own container: its network mode, networks and ports decide (catalog XF003 a–d).</summary>
-    private static void Separate(DeploymentContext ctx, ComposeService backend, string hs, List<RelatedLocation> related)
+    private static void Separate(DeploymentContext ctx, ComposeService backend, ComposeService tor, string hs, List<RelatedLocation> related)
     {
         var who = $"Service '{backend.Name}' answers {hs}";
         if (backend.NetworkMode is { } mode && mode.Value != "none")
@@ -98,7 +98,15 @@ public sealed class OnionBackendNotIsolated : IRule
             var where = attachment?.Location ?? backend.NameLocation;
             var what = attachment is null ? "joins the implicit 'default' network (it lists no 'networks:')" : $"joins network '{network.Name}'";
             var networkRelated = network.Location is { } defined ? [.. related, new RelatedLocation(defined, $"Network '{network.Name}' is {(network.External ? "external" : "not internal")}.")] : related;
-            if (network.External)
+            // tor must reach the Tor network: an external network that is tor's only one has egress, whatever its type.
+            var torOnlyNetwork = tor.NetworkMode is null && tor.EffectiveNetworks.Select(n => n.Name).SequenceEqual([network.Name]);
+            if (network.External && torOnlyNetwork)
+            {
+                ctx.Report(where,
+                    $"{who} and {what}, an external network that is also the only network of service '{tor.Name}', which needs Internet egress to reach the Tor network: so the network has egress, and {Leak}. Attach the backend only to an 'internal: true' network shared with tor.",
+                    related: [.. networkRelated, new RelatedLocation(tor.NameLocation, $"Service '{tor.Name}' runs tor on network '{network.Name}' only.")]);
+            }
+            else if (network.External)
             {
                 ctx.Report(where,
                     $"{who} and {what}, an external network whose type this project does not show: unless it is internal, {Leak}. Use a network declared here with 'internal: true'.",
