@@ -171,7 +171,7 @@ public class PackagingTests(ITestOutputHelper output)
         output.WriteLine(exposed.Output);
         exposed.ExitCode.ShouldNotBe(0);
         exposed.Output.ShouldContain("deploy/tor/torrc(1,11)");
-        exposed.Output.ShouldContain("publishes it on every host interface ('9050:9050' in compose.yaml)");
+        exposed.Output.ShouldContain("publishes it on every host interface (deploy/compose.yaml line 5, XF001)");
         exposed.Output.ShouldNotContain("CMP001", customMessage: "only the staged file's findings are reported");
     }
 
