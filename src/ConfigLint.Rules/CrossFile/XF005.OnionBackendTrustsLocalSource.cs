@@ -25,6 +25,7 @@ public sealed class OnionBackendTrustsLocalSource : IRule
     private static void Check(DeploymentContext ctx)
     {
         var reported = new HashSet<SourceLocation>();
+        CheckSquid(ctx, reported);
         foreach (var site in Sites(ctx.Deployment))
         {
             var sources = VisitorSources(site.Forward);
@@ -82,6 +83,46 @@ public sealed class OnionBackendTrustsLocalSource : IRule
             ctx.Report(stub.Location,
                 $"'{stub.Text}' serves the status page to {reach}, who reach this server through {hs}: connection counts reveal activity and timing that help correlate the onion service with its host. Remove it from the server tor forwards to, or serve it on a socket tor does not reach.",
                 related: related);
+        }
+    }
+
+    /// <summary>
+    /// A squid that answers a forward (its <c>http_port</c> is the target port): the first <c>http_access</c> line that
+    /// decides for tor's address on source ACLs alone. An allow there (<c>allow localhost</c>) opens the proxy to every
+    /// onion visitor.
+    /// </summary>
+    private static void CheckSquid(DeploymentContext ctx, HashSet<SourceLocation> reported)
+    {
+        foreach (var forward in Resolved(ctx.Deployment))
+        {
+            if (forward.Answering is not { Option: "http_port" } listener)
+            {
+                continue;
+            }
+
+            var sources = VisitorSources(forward);
+            foreach (var daemon in ctx.Deployment.DaemonsOf(forward.Backend!).Where(d => d.Squid is not null && d.Listeners.Contains(listener)))
+            {
+                var config = daemon.Squid!;
+                foreach (var rule in config.AccessList("http_access"))
+                {
+                    var decides = rule.Acls.Length > 0 && rule.Acls.All(r => !r.Negated && config.Acl(r.Name) is { Type: "src", HasUnknownValues: false } acl
+                        && acl.Values.Any(v => v == "all" || (Network(v) is { } net && sources.Any(src => Overlaps(src, net)))));
+                    if (!decides)
+                    {
+                        continue;
+                    }
+
+                    if (rule.Allow && rule.Acls.All(r => r.Name != "all") && reported.Add(rule.Line.Location))
+                    {
+                        ctx.Report(rule.Line.Location,
+                            $"'{rule.Line.Text}' admits {DescribeSources(forward, sources)}, the address every onion visitor arrives from through {Describe(forward)}: the proxy is open to the whole Tor network. Require proxy authentication, or do not forward an onion port to this squid.",
+                            related: [HsRelated(forward), new RelatedLocation(forward.Backend!.NameLocation, $"Compose service '{forward.Backend!.Name}' runs this squid.")]);
+                    }
+
+                    break;
+                }
+            }
         }
     }
 
