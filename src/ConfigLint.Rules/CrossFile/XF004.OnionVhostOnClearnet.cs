@@ -1,6 +1,7 @@
 using ConfigLint.Analysis;
 using ConfigLint.Semantics;
 using ConfigLint.Semantics.Compose;
+using ConfigLint.Semantics.Nginx;
 using ConfigLint.Syntax;
 using static ConfigLint.Rules.CrossFile.CrossFileFacts;
 using static ConfigLint.Rules.CrossFile.OnionFacts;
@@ -19,8 +20,9 @@ public sealed class OnionVhostOnClearnet : IRule
 
     private static void Check(DeploymentContext ctx)
     {
-        // One finding per listen line: several HiddenServicePort lines reaching the same server are related locations of it.
-        var found = new Dictionary<SourceLocation, (OnionSite Site, List<OnionForward> Forwards, ServerSocket Socket, Listener Listener)>();
+        // One finding per server and published port (listen 80 and listen [::]:80 are one exposure, reported on the
+        // first); several HiddenServicePort lines reaching the same server are related locations of it.
+        var found = new Dictionary<(NginxNode Server, string Port), (OnionSite Site, List<OnionForward> Forwards, ServerSocket Socket, Listener Listener, List<ServerSocket> Others)>();
         foreach (var site in Sites(ctx.Deployment))
         {
             foreach (var server in site.OnionServers)
@@ -32,23 +34,27 @@ public sealed class OnionVhostOnClearnet : IRule
                         continue;
                     }
 
-                    var location = socket.Listen!.Node.Location;
-                    if (found.TryGetValue(location, out var seen))
+                    if (found.TryGetValue((server, socket.Port), out var seen))
                     {
                         if (!seen.Forwards.Any(f => f.Line == site.Forward.Line))
                         {
                             seen.Forwards.Add(site.Forward);
                         }
 
+                        if (seen.Socket.Listen != socket.Listen && !seen.Others.Any(o => o.Listen == socket.Listen))
+                        {
+                            seen.Others.Add(socket);
+                        }
+
                         continue;
                     }
 
-                    found[location] = (site, [site.Forward], socket, listener);
+                    found[(server, socket.Port)] = (site, [site.Forward], socket, listener, []);
                 }
             }
         }
 
-        foreach (var (location, (site, forwards, socket, listener)) in found.OrderBy(f => f.Key.Tree.Path, StringComparer.Ordinal).ThenBy(f => f.Key.Span.Start))
+        foreach (var (site, forwards, socket, listener, others) in found.Values.OrderBy(f => f.Socket.Listen!.Node.Location.Tree.Path, StringComparer.Ordinal).ThenBy(f => f.Socket.Listen!.Node.Location.Span.Start))
         {
             var server = socket.Server;
             var backend = site.Forward.Backend!;
@@ -59,7 +65,9 @@ public sealed class OnionVhostOnClearnet : IRule
             var how = isDefault
                 ? $"it is the default server there, so a request to the host's address returns the onion site whatever the Host header, and scanners of the IPv4 space find it"
                 : $"a request to the host's address with the onion name in the Host header returns the onion site, so anyone who knows the onion address can confirm the server's real IP";
+            var location = socket.Listen!.Node.Location;
             var related = forwards.Select(HsRelated).ToList();
+            related.AddRange(others.Select(o => new RelatedLocation(o.Listen!.Node.Location, $"'{o.Listen.Node.Text}' puts the same server on port {o.Port} too.")));
             string exposure;
             if (listener.OnHostNetwork && backend.NetworkMode is { } mode)
             {

@@ -67,6 +67,18 @@ public class OnionRuleTests
     }
 
     [Fact]
+    public void XF004_ipv4_and_ipv6_listens_on_one_published_port_are_one_finding()
+    {
+        using var t = new TempTree();
+        t.Write("compose.yaml", "services:\n  tor:\n    image: tor:1\n    volumes: [\"./torrc:/etc/tor/torrc:ro\"]\n  web:\n    image: nginx:1.27\n    ports: [\"80:80\"]\n    volumes: [\"./site.conf:/etc/nginx/conf.d/default.conf:ro\"]\n");
+        t.Write("torrc", "HiddenServiceDir /var/lib/tor/a/\nHiddenServicePort 80 web:80\n");
+        t.Write("site.conf", "server {\n    listen 80;\n    listen [::]:80;\n    server_name localhost;\n}\n");
+        var f = t.Check("XF004").Of("XF004").ShouldHaveSingleItem();
+        f.Where().ShouldBe("2:5");
+        f.Related.ShouldContain(r => r.Location.LineSpan.Start.Line == 2 && Path.GetFileName(r.Location.Path) == "site.conf");
+    }
+
+    [Fact]
     public void XF004_onion_server_bound_to_loopback_in_tors_stack_is_not_on_clearnet()
     {
         using var t = new TempTree();
