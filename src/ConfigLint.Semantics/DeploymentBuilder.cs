@@ -351,7 +351,7 @@ public sealed class DeploymentBuilder
                     && mount.Target.Split('/', StringSplitOptions.RemoveEmptyEntries).Any(segment => segment.Equals("tor", StringComparison.OrdinalIgnoreCase) || segment.StartsWith("torrc", StringComparison.OrdinalIgnoreCase));
                 if (containerPath == wanted || folderOfTor)
                 {
-                    AddRun(runs, service, config, new ConfigFileLink(config.Main, ViaOf(service, mount), Describe(service, mount)));
+                    AddRun(runs, service, config, new ConfigFileLink(config.Main, ViaOf(service, mount), Describe(service, mount)) { Mount = mount });
                 }
             }
 
@@ -384,9 +384,9 @@ public sealed class DeploymentBuilder
             foreach (var (config, link) in runs[service].DistinctBy(r => r.Config))
             {
                 run.Add(config);
-                var (tor, files) = Effective(config, link, parsed[service], version, service);
+                var (tor, files, fromFiles) = Effective(config, link, parsed[service], version, service);
                 effective.Add(tor);
-                daemons.Add(new DaemonInstance(DaemonKind.Tor, service, model, files, commandLines[service], TorListeners(tor, service)) { Tor = tor });
+                daemons.Add(new DaemonInstance(DaemonKind.Tor, service, model, files, commandLines[service], TorListeners(tor, service)) { Tor = tor, TorFiles = fromFiles });
             }
         }
 
@@ -403,9 +403,9 @@ public sealed class DeploymentBuilder
             foreach (var config in configs.Distinct())
             {
                 run.Add(config);
-                var (tor, files) = Effective(config, new ConfigFileLink(config.Main, ConfigVia.Copy, $"COPY in {model.Tree.Path}"), commandLine, DockerTorVersion.Find(model), null);
+                var (tor, files, fromFiles) = Effective(config, new ConfigFileLink(config.Main, ConfigVia.Copy, $"COPY in {model.Tree.Path}"), commandLine, DockerTorVersion.Find(model), null);
                 effective.Add(tor);
-                daemons.Add(new DaemonInstance(DaemonKind.Tor, null, model, files, words, TorListeners(tor, null)) { Tor = tor });
+                daemons.Add(new DaemonInstance(DaemonKind.Tor, null, model, files, words, TorListeners(tor, null)) { Tor = tor, TorFiles = fromFiles });
             }
         }
 
@@ -413,7 +413,7 @@ public sealed class DeploymentBuilder
         foreach (var config in _torFiles.Where(c => !run.Contains(c)))
         {
             effective.Add(config);
-            daemons.Add(new DaemonInstance(DaemonKind.Tor, null, null, Links(config.Main, config.Files, ConfigVia.Standalone, "standalone", "%include"), [], TorListeners(config, null)) { Tor = config });
+            daemons.Add(new DaemonInstance(DaemonKind.Tor, null, null, Links(config.Main, config.Files, ConfigVia.Standalone, "standalone", "%include"), [], TorListeners(config, null)) { Tor = config, TorFiles = config });
         }
 
         return [.. effective.Distinct()];
@@ -423,22 +423,23 @@ public sealed class DeploymentBuilder
     }
 
     /// <summary>The configuration tor runs: the torrc over its <c>--defaults-torrc</c>, the command line on top, the version the image shows.</summary>
-    private (TorConfig Config, ImmutableArray<ConfigFileLink> Files) Effective(TorConfig config, ConfigFileLink link, DaemonCommandLine? commandLine, Version? version, ComposeService? service)
+    private (TorConfig Config, ImmutableArray<ConfigFileLink> Files, TorConfig FromFiles) Effective(TorConfig config, ConfigFileLink link, DaemonCommandLine? commandLine, Version? version, ComposeService? service)
     {
         var result = config.WithVersion(version);
-        var files = new List<ConfigFileLink>(Links(config.Main, config.Files, link.Via, link.Detail, "%include"));
+        var files = new List<ConfigFileLink>(Links(config.Main, config.Files, link.Via, link.Detail, "%include", link.Mount));
         if (commandLine?.DefaultsFile is { } defaultsWord && service is not null && DefaultsConfig(defaultsWord.Value, service) is { } defaults && defaults != config)
         {
             result = result.OverDefaults(defaults);
             files.AddRange(Links(defaults.Main, defaults.Files, ConfigVia.Defaults, $"--defaults-torrc {defaultsWord.Value}", "%include"));
         }
 
+        var fromFiles = result;
         if (commandLine is not null && commandLine.Options.Length > 0)
         {
             result = result.WithCommandLine([.. commandLine.Options.Select(ToTorLine)]);
         }
 
-        return (result, [.. files.DistinctBy(f => f.File)]);
+        return (result, [.. files.DistinctBy(f => f.File)], fromFiles);
     }
 
     /// <summary>The torrc a service mounts at its <c>--defaults-torrc</c> path.</summary>
@@ -456,8 +457,8 @@ public sealed class DeploymentBuilder
         return new TorLine(key.Location.Tree, entry);
     }
 
-    private static ImmutableArray<ConfigFileLink> Links(SyntaxTree main, ImmutableArray<SyntaxTree> files, ConfigVia via, string detail, string include) =>
-        [new ConfigFileLink(main, via, detail), .. files.Where(f => f != main).Select(f => new ConfigFileLink(f, ConfigVia.Include, $"{include} from {main.Path}"))];
+    private static ImmutableArray<ConfigFileLink> Links(SyntaxTree main, ImmutableArray<SyntaxTree> files, ConfigVia via, string detail, string include, ComposeVolume? mount = null) =>
+        [new ConfigFileLink(main, via, detail) { Mount = mount }, .. files.Where(f => f != main).Select(f => new ConfigFileLink(f, ConfigVia.Include, $"{include} from {main.Path}"))];
 
     /// <summary>Binds squid and nginx main files with the version their image shows, and links them to the services and images that run them.</summary>
     private (ImmutableArray<SquidConfig>, ImmutableArray<NginxConfig>, IReadOnlyDictionary<SyntaxTree, ImmutableArray<ComposeService>>) LinkSquidAndNginx(
@@ -477,7 +478,7 @@ public sealed class DeploymentBuilder
             foreach (var main in mains)
             {
                 var fullPath = main.FullPath;
-                var mounts = MountsOf(fullPath).ToList();
+                var mounts = MountsOf(fullPath).Where(m => ReadsConfigAt(kind, m.ContainerPath, m.Service)).ToList();
                 var copies = CopiesOf(fullPath).ToList();
                 var version = VersionOf(daemonName, mounts.Select(m => m.Service), copies);
                 SquidConfig? squid = null;
@@ -510,7 +511,7 @@ public sealed class DeploymentBuilder
                     var mount = group.First();
                     services.Add(service);
                     withDaemon.Add((service, kind));
-                    var links = Links(main, files, ViaOf(service, mount.Mount), Describe(service, mount.Mount), "include");
+                    var links = Links(main, files, ViaOf(service, mount.Mount), Describe(service, mount.Mount), "include", mount.Mount);
                     daemons.Add(Daemon(kind, service, _dockerfileByService.GetValueOrDefault(service), links, CommandLineOf(service), squid, nginx));
                 }
 
@@ -566,6 +567,28 @@ public sealed class DeploymentBuilder
         }
 
         return ([.. squids], [.. nginxes.OrderBy(c => nginxOrder[c.Main])], servicesByFile);
+    }
+
+    /// <summary>Where squid and nginx look for their configuration in the images that ship them (catalog §0.1 item 2).</summary>
+    private static readonly string[] SquidConfigRoots = ["/etc/squid/", "/etc/squid3/", "/usr/local/squid/etc/", "/usr/local/etc/squid/"];
+
+    private static readonly string[] NginxConfigRoots = ["/etc/nginx/", "/usr/local/nginx/conf/", "/usr/local/openresty/nginx/conf/", "/opt/bitnami/nginx/conf/", "/usr/local/etc/nginx/"];
+
+    /// <summary>
+    /// Whether a file mounted at a container path is one the daemon reads: under its configuration folder, or the file (or
+    /// in the folder of the file) its <c>-f</c>/<c>-c</c> names. A folder mounted elsewhere (a whole repository at
+    /// /home/app, an upload area) carries files nobody runs as configuration.
+    /// </summary>
+    private bool ReadsConfigAt(DaemonKind kind, string containerPath, ComposeService service)
+    {
+        var roots = kind == DaemonKind.Squid ? SquidConfigRoots : NginxConfigRoots;
+        if (roots.Any(r => containerPath.StartsWith(r, StringComparison.Ordinal)))
+        {
+            return true;
+        }
+
+        var named = DaemonCommandLine.Parse(kind, CommandLineOf(service))?.ConfigFile?.Value;
+        return named is not null && (containerPath == named || containerPath.StartsWith(named[..(named.LastIndexOf('/') + 1)], StringComparison.Ordinal) && named.Contains('/', StringComparison.Ordinal));
     }
 
     private DaemonInstance Daemon(DaemonKind kind, ComposeService? service, DockerfileModel? model, ImmutableArray<ConfigFileLink> files, ImmutableArray<CommandWord> words,

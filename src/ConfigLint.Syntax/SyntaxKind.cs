@@ -59,6 +59,17 @@ public enum SyntaxKind : ushort
     NginxOpenBrace,
     NginxCloseBrace,
     NginxRawBlock,
+
+    // iptables-save files and iptables shell scripts (600–699).
+    IptablesDocument = 600,
+    IptablesTableHeader,
+    IptablesChainDeclaration,
+    IptablesCommandLine,
+    IptablesCommit,
+    IptablesWord,
+    IptablesCounters,
+    IptablesScriptDocument,
+    IptablesScriptLine,
 }
 
 public static class SyntaxKindFacts

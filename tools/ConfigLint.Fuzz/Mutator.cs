@@ -11,6 +11,7 @@ internal enum SeedLanguage
     Nginx,
     Dockerfile,
     Compose,
+    Iptables,
 }
 
 /// <summary>
@@ -63,6 +64,14 @@ internal static class Mutator
         "<<: *a\n", "!!binary ", "!!str ", "? ", "- ", "{", "}", "[", "]", ",", ": ", "|\n", ">-\n", "---\n", "...\n",
         "%YAML 1.2\n", "%TAG ! tag:x,2000:\n", "extends:\n", "    extends: {service: a}\n", "    privileged: true\n",
         "${A:-${B:-x}}", "$$", "\"\\u0000\"", "'", "\"", "#", "~", "null", "0x", "1e400", ".inf", "-.nan",
+    ];
+
+    private static readonly string[] IptablesTokens =
+    [
+        "*filter\n", "*nat\n", "COMMIT\n", ":OUTPUT DROP [0:0]\n", ":X - [0:0]\n", "-A OUTPUT ", "-j ", "-j X\n", "-g X\n", "! ",
+        "-m owner --uid-owner ", "-m conntrack --ctstate INVALID ", "-m state --state ", "-p tcp --syn ", "--tcp-flags ", "-m multiport --dports ",
+        "-j REDIRECT --to-ports 9040\n", "-j DNAT --to-destination 127.0.0.1:53\n", "-j RETURN\n", "[0:0] ", "--ipv6 ", "-4 ", "\"",
+        "-m comment --comment \"a \\\" b\" ", "iptables -t nat -A OUTPUT ", "for x in a b; do\n", "done\n", "$X", "${X}", "X=\"a b\"\n",
     ];
 
     private static readonly byte[][] ControlBytes =
@@ -461,6 +470,7 @@ internal static class Mutator
         SeedLanguage.Nginx => NginxTokens,
         SeedLanguage.Dockerfile => DockerTokens,
         SeedLanguage.Compose => ComposeTokens,
+        SeedLanguage.Iptables => IptablesTokens,
         _ => GenericTokens,
     };
 

@@ -117,6 +117,12 @@ internal sealed class SeedCorpus
             return SeedLanguage.Nginx;
         }
 
+        if (lower is "rules.v4" or "rules.v6" || lower.EndsWith(".rules", StringComparison.Ordinal) || lower.EndsWith(".nat", StringComparison.Ordinal)
+            || lower.Contains("iptables", StringComparison.Ordinal) || lower.Contains("iptabels", StringComparison.Ordinal))
+        {
+            return SeedLanguage.Iptables;
+        }
+
         for (var i = parts.Length - 2; i >= 0; i--)
         {
             switch (parts[i].ToLowerInvariant())
@@ -131,6 +137,8 @@ internal sealed class SeedCorpus
                     return SeedLanguage.Dockerfile;
                 case "compose":
                     return SeedLanguage.Compose;
+                case "iptables":
+                    return SeedLanguage.Iptables;
                 default:
                     break;
             }

@@ -54,7 +54,7 @@ public sealed class AnalyzerDriver
 
         // Parse every discovered file (includes are parsed on demand by the binders), bind, analyze.
         var trees = new List<SyntaxTree>();
-        foreach (var file in discovered.Where(f => f.Language is not Language.Iptables))
+        foreach (var file in discovered)
         {
             if (workspace.GetTree(file.FullPath, file.Language, out _) is { } tree)
             {

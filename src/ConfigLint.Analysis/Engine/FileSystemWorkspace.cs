@@ -200,6 +200,7 @@ public sealed class FileSystemWorkspace : IWorkspace
                 Language.Dockerfile => ConfigLint.Syntax.Dockerfile.DockerfileParser.Parse(display, loaded.Text!),
                 Language.Squid => ConfigLint.Syntax.Squid.SquidParser.Parse(display, loaded.Text!),
                 Language.Nginx => ConfigLint.Syntax.Nginx.NginxParser.Parse(display, loaded.Text!),
+                Language.Iptables => ConfigLint.Syntax.Iptables.IptablesFile.Parse(display, loaded.Text!),
                 _ => new UnparsedTree(display, language, loaded.Text!, []),
             };
         }

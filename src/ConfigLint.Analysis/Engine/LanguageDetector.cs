@@ -79,13 +79,29 @@ public static class LanguageDetector
     {
         var lower = Path.GetFileName(path).ToLowerInvariant();
         return lower.EndsWith(".conf", StringComparison.Ordinal) || lower.EndsWith(".yml", StringComparison.Ordinal)
-            || lower.EndsWith(".yaml", StringComparison.Ordinal) || lower.Contains("torrc", StringComparison.Ordinal);
+            || lower.EndsWith(".yaml", StringComparison.Ordinal) || lower.Contains("torrc", StringComparison.Ordinal) || IsIptablesCandidate(lower);
     }
+
+    /// <summary>
+    /// Names whose content may be iptables: <c>*.rules</c>, <c>*.nat</c>, <c>*.dump</c>, names that mention iptables,
+    /// <c>*.sh</c>, and extension-less files (scripts with a shebang). Only their content decides (<see cref="ByContent"/>).
+    /// </summary>
+    private static bool IsIptablesCandidate(string lower) =>
+        lower.EndsWith(".rules", StringComparison.Ordinal) || lower.EndsWith(".nat", StringComparison.Ordinal) || lower.EndsWith(".dump", StringComparison.Ordinal)
+        || lower.Contains("iptables", StringComparison.Ordinal) || lower.Contains("ip6tables", StringComparison.Ordinal)
+        || lower.EndsWith(".sh", StringComparison.Ordinal) || (!lower.Contains('.', StringComparison.Ordinal) && lower.Length > 0);
 
     /// <summary>Classifies by content: a torrc (mostly known tor options), a compose file (top-level <c>services:</c>).</summary>
     public static Language? ByContent(string path, string text)
     {
         var lower = Path.GetFileName(path).ToLowerInvariant();
+        if (IsIptablesCandidate(lower) && !lower.EndsWith(".conf", StringComparison.Ordinal) && !lower.Contains("torrc", StringComparison.Ordinal))
+        {
+            // iptables-save output or a shell script of iptables commands; nothing else is read from these names.
+            return ConfigLint.Syntax.Iptables.IptablesFile.Classify(text, lower.EndsWith(".sh", StringComparison.Ordinal)) == ConfigLint.Syntax.Iptables.IptablesFileKind.None
+                ? null : Language.Iptables;
+        }
+
         if (lower.EndsWith(".yml", StringComparison.Ordinal) || lower.EndsWith(".yaml", StringComparison.Ordinal))
         {
             foreach (var line in text.Split('\n').Take(2000))

@@ -44,20 +44,84 @@ internal static class ComposeFixes
                 return hostIp.Value is YamlScalarNode ipScalar && ValueSpan(tree, ipScalar) is { } ipSpan ? new TextEdit(tree, ipSpan, "127.0.0.1") : null;
             }
 
-            var first = mapping.Pairs[0].Key;
-            var text = tree.Text;
-            var line = text.Lines.GetLineFromPosition(first.Span.Start);
-            if (text.ToString(TextSpan.FromBounds(line.Start, first.Span.Start)).Trim().TrimStart('-').Trim().Length > 0)
-            {
-                // A flow mapping ({target: 9050}) or a key after other text: no line of its own to insert.
-                return null;
-            }
-
-            var column = first.Span.Start - line.Start;
-            return new TextEdit(tree, new TextSpan(first.Span.Start, 0), "host_ip: 127.0.0.1\n" + new string(' ', column));
+            return InsertPair(tree, mapping, "host_ip: 127.0.0.1");
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Makes a mount read-only: short syntax <c>./torrc:/etc/tor/torrc</c> → <c>./torrc:/etc/tor/torrc:ro</c> (an <c>rw</c>
+    /// option becomes <c>ro</c>, other options keep theirs); long syntax gets <c>read_only: true</c>. Null when no exact edit exists.
+    /// </summary>
+    public static TextEdit? ReadOnly(ComposeVolume volume)
+    {
+        if (volume.Location.Tree is not YamlSyntaxTree tree || volume.Node is null || InsideAnchor(tree, volume.Node.Span))
+        {
+            return null;
+        }
+
+        if (volume.Node is YamlScalarNode scalar)
+        {
+            if (ValueSpan(tree, scalar) is not { } inner)
+            {
+                return null;
+            }
+
+            var value = scalar.Value;
+            var parts = value.Split(':');
+            if (parts[0].Length == 1 || parts.Length > 3)
+            {
+                // A Windows drive letter (C:\conf:/etc/tor) or something else than SRC:DST[:OPTIONS].
+                return null;
+            }
+
+            if (parts.Length == 2)
+            {
+                return new TextEdit(tree, new TextSpan(inner.End, 0), ":ro");
+            }
+
+            var options = parts[^1].Split(',');
+            var replaced = options.Contains("rw") ? options.Select(o => o == "rw" ? "ro" : o) : options.Append("ro");
+            var start = inner.End - parts[^1].Length;
+            return new TextEdit(tree, new TextSpan(start, parts[^1].Length), string.Join(',', replaced));
+        }
+
+        if (volume.Node is YamlMappingNode mapping && mapping.Pairs.Length > 0)
+        {
+            if (mapping.Pairs.FirstOrDefault(p => p.KeyText == "read_only") is { } readOnly)
+            {
+                return readOnly.Value is YamlScalarNode flag && ValueSpan(tree, flag) is { } flagSpan ? new TextEdit(tree, flagSpan, "true") : null;
+            }
+
+            return InsertPair(tree, mapping, "read_only: true");
+        }
+
+        return null;
+    }
+
+    /// <summary>Adds a <c>key: value</c> line to a block mapping at its keys' column (after the last key, or before the first); null for a flow mapping.</summary>
+    private static TextEdit? InsertPair(YamlSyntaxTree tree, YamlMappingNode mapping, string pair)
+    {
+        var first = mapping.Pairs[0].Key;
+        var text = tree.Text;
+        var line = text.Lines.GetLineFromPosition(first.Span.Start);
+        if (text.ToString(TextSpan.FromBounds(line.Start, first.Span.Start)).Trim().TrimStart('-').Trim().Length > 0)
+        {
+            // A flow mapping ({target: 9050}) or a key after other text: no line of its own to insert.
+            return null;
+        }
+
+        var column = first.Span.Start - line.Start;
+
+        // After the last key when its value is a scalar on that key's line, as a person would add it; else before the first key.
+        var last = mapping.Pairs[^1];
+        if (last.Value is YamlScalarNode && text.Lines.GetLineFromPosition(last.Value.Span.End).LineNumber == text.Lines.GetLineFromPosition(last.Key.Span.Start).LineNumber)
+        {
+            return new TextEdit(tree, new TextSpan(last.Value.Span.End, 0), "\n" + new string(' ', column) + pair);
+        }
+
+        return new TextEdit(tree, new TextSpan(first.Span.Start, 0), pair + "\n" + new string(' ', column));
     }
 
     /// <summary>The span of a scalar's text without its quotes, when that text is the value itself (no escapes, no folding).</summary>

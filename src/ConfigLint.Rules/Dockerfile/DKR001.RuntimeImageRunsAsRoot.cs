@@ -41,7 +41,7 @@ public sealed class RuntimeImageRunsAsRoot : IRule
 
         foreach (var stage in ctx.RuntimeStages)
         {
-            var drops = DropsPrivileges(ctx, stage);
+            var drops = DropsPrivileges(ctx.Deployment, ctx.Model, stage);
             var (level, score) = drops is null ? (DiagnosticLevel.Warning, 6.3) : (DiagnosticLevel.Note, 3.5);
             var after = drops is null ? string.Empty : $" {drops}, so the daemon's own processes do not keep root; still prefer a non-root USER.";
             if (stage.User is { } user)
@@ -77,10 +77,17 @@ public sealed class RuntimeImageRunsAsRoot : IRule
         }
     }
 
+    /// <summary>
+    /// Whether a runtime stage runs as root: an explicit root USER, or no USER on a base image that runs as root
+    /// (scratch included: its process is uid 0).
+    /// </summary>
+    public static bool RunsAsRoot(DockerStage stage) =>
+        stage.User is { } user ? IsRootUser(user.User) : !IsKnownNonRootBase(stage.Root.BaseImage);
+
     /// <summary>Evidence that the daemon in the image drops root itself (torrc User, official nginx image).</summary>
-    private static string? DropsPrivileges(DockerfileContext ctx, DockerStage stage)
+    public static string? DropsPrivileges(Semantics.Deployment deployment, DockerfileModel model, DockerStage stage)
     {
-        if (ctx.Deployment.TorConfigsOf(ctx.Model).Select(c => c.Last("User")).FirstOrDefault(u => u is not null && u.Value is not ("" or "root")) is { } user)
+        if (deployment.TorConfigsOf(model).Select(c => c.Last("User")).FirstOrDefault(u => u is not null && u.Value is not ("" or "root")) is { } user)
         {
             return $"its torrc sets 'User {user.Value}'";
         }

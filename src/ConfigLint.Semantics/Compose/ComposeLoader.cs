@@ -556,7 +556,7 @@ public static class ComposeLoader
             var type = ctx.Value(m["type"])?.Value ?? "volume";
             var source = ctx.Value(m["source"])?.Value;
             var ro = ctx.Value(m["read_only"])?.AsBool ?? false;
-            return new ComposeVolume(type, source, target, ro, ctx.At(node), type == "bind" ? HostPath(source, ctx) : null);
+            return new ComposeVolume(type, source, target, ro, ctx.At(node), type == "bind" ? HostPath(source, ctx) : null) { Node = m };
         }
 
         if (ctx.Value(d) is not { } v)
@@ -567,7 +567,7 @@ public static class ComposeLoader
         var parts = SplitVolume(v.Value);
         if (parts.Count == 1)
         {
-            return new ComposeVolume("volume", null, parts[0], false, ctx.At(node), null);
+            return new ComposeVolume("volume", null, parts[0], false, ctx.At(node), null) { Node = d };
         }
 
         var src = parts[0];
@@ -575,7 +575,7 @@ public static class ComposeLoader
         var mode = parts.Count > 2 ? parts[2] : string.Empty;
         var readOnly = mode.Split(',').Any(o => o == "ro");
         var isBind = src.StartsWith('/') || src.StartsWith('.') || src.StartsWith('~') || (src.Length > 1 && src[1] == ':');
-        return new ComposeVolume(isBind ? "bind" : "volume", src, dst, readOnly, ctx.At(node), isBind ? HostPath(src, ctx) : null);
+        return new ComposeVolume(isBind ? "bind" : "volume", src, dst, readOnly, ctx.At(node), isBind ? HostPath(src, ctx) : null) { Node = d };
     }
 
     private static List<string> SplitVolume(string value)

@@ -57,6 +57,9 @@ public sealed record ComposePort(string? HostIp, string? Published, string Targe
 public sealed record ComposeVolume(string Type, string? Source, string Target, bool ReadOnly, SourceLocation Location, string? HostPath)
 {
     public bool IsBind => Type == "bind";
+
+    /// <summary>The YAML node the entry is written as (a scalar in short syntax, a mapping in long syntax), for fixes.</summary>
+    public YamlNode? Node { get; init; }
 }
 
 /// <summary>A <c>configs</c> entry of a service: the top-level config's name and where it lands in the container.</summary>

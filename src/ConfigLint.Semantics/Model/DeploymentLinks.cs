@@ -43,7 +43,11 @@ public enum ConfigVia
 }
 
 /// <summary>One configuration file of a daemon and how it got there (<paramref name="Detail"/> says it in words: "bind mount to /etc/tor/torrc").</summary>
-public sealed record ConfigFileLink(SyntaxTree File, ConfigVia Via, string Detail);
+public sealed record ConfigFileLink(SyntaxTree File, ConfigVia Via, string Detail)
+{
+    /// <summary>The compose mount that carries the file (the file itself or a folder above it), for <see cref="ConfigVia.BindMount"/> and <see cref="ConfigVia.Configs"/>.</summary>
+    public ComposeVolume? Mount { get; init; }
+}
 
 /// <summary>
 /// A word of a daemon's command line: compose <c>entrypoint</c>/<c>command</c> or Dockerfile <c>ENTRYPOINT</c>/<c>CMD</c>.
@@ -100,6 +104,9 @@ public sealed record DaemonInstance(
     ImmutableArray<Listener> Listeners)
 {
     public TorConfig? Tor { get; init; }
+
+    /// <summary>The tor configuration as its files give it, before the command line is merged in (what XF010 compares).</summary>
+    public TorConfig? TorFiles { get; init; }
 
     public SquidConfig? Squid { get; init; }
 

@@ -20,7 +20,11 @@ public enum AclMatch
 }
 
 /// <summary>The client whose view of an access list is evaluated: an address family, the port it connects to, where it comes from.</summary>
-public sealed record SquidClient(bool Ipv6, SquidPort? Port, bool Internet = true, bool Authenticated = false);
+/// <remarks>
+/// <paramref name="Source"/>, when set, is the one address the client is seen from (Docker's userland proxy shows IPv6
+/// Internet clients as the bridge gateway): <c>src</c> ACLs are then matched against it instead of an arbitrary address.
+/// </remarks>
+public sealed record SquidClient(bool Ipv6, SquidPort? Port, bool Internet = true, bool Authenticated = false, System.Net.IPAddress? Source = null);
 
 /// <summary>The outcome of an access list for one client: who decides, and whether anything is allowed.</summary>
 public sealed record SquidAccessOutcome(bool Allowed, SquidAccessRule? Decider, bool Implicit);
@@ -116,6 +120,11 @@ public static class SquidAccess
         switch (acl.Type)
         {
             case "src":
+                if (client.Source is { } source)
+                {
+                    return values.Any(v => Contains(v, source)) ? AclMatch.Every : acl.HasUnknownValues ? AclMatch.Restricted : AclMatch.Never;
+                }
+
                 if (!client.Internet)
                 {
                     return AclMatch.Every;
