@@ -103,7 +103,13 @@ public sealed class DeploymentBuilder
                 continue;
             }
 
+            // With no dockerfile named, the docker CLI reads 'Dockerfile', falling back to 'dockerfile'.
             var file = Path.GetFullPath(Path.Combine(context, service.Build.Dockerfile ?? "Dockerfile"));
+            if (service.Build.Dockerfile is null && !byPath.ContainsKey(file))
+            {
+                file = Path.GetFullPath(Path.Combine(context, "dockerfile"));
+            }
+
             if (byPath.TryGetValue(file, out var model))
             {
                 _dockerfileByService[service] = model;

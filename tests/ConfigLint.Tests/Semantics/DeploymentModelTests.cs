@@ -177,4 +177,14 @@ public class DeploymentModelTests
         var shell = DaemonCommandLine.Parse(DaemonKind.Tor, [.. new[] { "sh", "-c", "exec tor --SocksPort 9150 --hush" }.Select(w => new CommandWord(w, new SourceLocation(tree, default), false))])!;
         shell.Options.Single().Value!.Value.ShouldBe("9150");
     }
+
+    [Fact]
+    public void A_lowercase_dockerfile_is_what_docker_builds_when_none_is_named()
+    {
+        using var t = new TempTree();
+        t.Write("app/dockerfile", "FROM alpine:3.20\nCMD [\"sh\"]\n");
+        t.Write("compose.yaml", "services:\n  app:\n    build: ./app\n");
+        var deployment = t.Check().Deployment;
+        deployment.ImageOf(deployment.ComposeProjects.Single().Service("app")!).Dockerfile.ShouldNotBeNull().Tree.Path.ShouldBe("app/dockerfile");
+    }
 }
