@@ -15,6 +15,7 @@ public class CliTests
     [Theory]
     [InlineData("onion-site", 1)]
     [InlineData("onion-site-hardened", 0)]
+    [InlineData("onion-site-exposed", 1)]
     [InlineData("tor-relay", 1)]
     [InlineData("squid-forward-proxy", 1)]
     [InlineData("squid-forward-proxy-hardened", 0)]

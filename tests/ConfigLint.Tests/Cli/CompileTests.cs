@@ -11,6 +11,7 @@ public class CompileTests
     [Theory]
     [InlineData("onion-site")]
     [InlineData("onion-site-hardened")]
+    [InlineData("onion-site-exposed")]
     [InlineData("tor-relay")]
     [InlineData("squid-forward-proxy")]
     [InlineData("squid-forward-proxy-hardened")]

@@ -7,7 +7,7 @@ namespace ConfigLint.Tests.Cli;
 /// <summary><c>configlint graph</c>: DOT that Graphviz renders for every example, Mermaid, and the README's picture kept current.</summary>
 public partial class GraphTests
 {
-    public static TheoryData<string> Examples => new() { "onion-site", "onion-site-hardened", "tor-relay", "squid-forward-proxy", "squid-forward-proxy-hardened" };
+    public static TheoryData<string> Examples => new() { "onion-site", "onion-site-hardened", "onion-site-exposed", "tor-relay", "squid-forward-proxy", "squid-forward-proxy-hardened" };
 
     [GraphvizTheory]
     [MemberData(nameof(Examples))]
