@@ -40,12 +40,18 @@ public static class TextRenderer
 
             if (rich)
             {
-                AppendFrame(sb, f, color);
+                AppendFrame(sb, f.Location, f.LineSpan, '^', color ? LevelColor(f.Level) : null, color);
                 foreach (var related in f.Related)
                 {
                     var r = related.Location.LineSpan.Start;
                     sb.Append("    = related: ").Append(Escape.ForTerminal(related.Location.Path)).Append($"({r.Line + 1},{r.Character + 1}): ")
                       .Append(Escape.ForTerminal(related.Message)).Append('\n');
+
+                    // A cross-file finding shows the other side too: a second frame, underlined with '-'.
+                    if (related.Location.Tree != f.Location.Tree)
+                    {
+                        AppendFrame(sb, related.Location, related.Location.LineSpan, '-', color ? Dim : null, color);
+                    }
                 }
 
                 sb.Append('\n');
@@ -73,15 +79,15 @@ public static class TextRenderer
         return $"{findings.Count} finding{(findings.Count == 1 ? string.Empty : "s")}: {errors} error{(errors == 1 ? string.Empty : "s")}, {warnings} warning{(warnings == 1 ? string.Empty : "s")}, {notes} note{(notes == 1 ? string.Empty : "s")}.";
     }
 
-    private static void AppendFrame(StringBuilder sb, Finding f, bool color)
+    /// <summary>The source line of a location with <paramref name="mark"/> under its span (coloured with <paramref name="markColor"/>).</summary>
+    private static void AppendFrame(StringBuilder sb, Semantics.SourceLocation location, Microsoft.CodeAnalysis.Text.LinePositionSpan span, char mark, string? markColor, bool color)
     {
-        var text = f.Location.Tree.Text;
+        var text = location.Tree.Text;
         if (text.Lines.Count == 0)
         {
             return;
         }
 
-        var span = f.LineSpan;
         var line = text.Lines[Math.Min(span.Start.Line, text.Lines.Count - 1)];
         var content = text.ToString(line.Span);
         if (line.LineNumber == 0 && content.StartsWith('\uFEFF'))
@@ -116,8 +122,8 @@ public static class TextRenderer
         sb.Append(color ? Dim : string.Empty).Append(number).Append(" |").Append(color ? Reset : string.Empty).Append(' ').Append(content).Append('\n');
         var width = Math.Max(1, caretEnd - caretStart);
         sb.Append(color ? Dim : string.Empty).Append(gutter).Append(" |").Append(color ? Reset : string.Empty).Append(' ')
-          .Append(new string(' ', Math.Max(0, caretStart))).Append(color ? LevelColor(f.Level) : string.Empty)
-          .Append(new string('^', Math.Min(width, Math.Max(1, content.Length - caretStart + 1)))).Append(color ? Reset : string.Empty).Append('\n');
+          .Append(new string(' ', Math.Max(0, caretStart))).Append(markColor ?? string.Empty)
+          .Append(new string(mark, Math.Min(width, Math.Max(1, content.Length - caretStart + 1)))).Append(markColor is null ? string.Empty : Reset).Append('\n');
     }
 
     private static string LevelColor(DiagnosticLevel level) => level switch

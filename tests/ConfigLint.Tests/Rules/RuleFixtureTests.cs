@@ -57,6 +57,33 @@ public class RuleFixtureTests
     }
 
     /// <summary>
+    /// Issue 13: a cross-file finding names the other side. Every XF finding on the bad fixtures has a related location,
+    /// and at least one of them in another file than the primary location, except where the risk lies in one file
+    /// (a loopback publish note, a squid and tor in one container).
+    /// </summary>
+    [Fact]
+    public void Every_cross_file_finding_has_related_locations()
+    {
+        var folders = Directory.EnumerateDirectories(Path.Combine(Repo.Rules, "crossfile")).SelectMany(r => Directory.EnumerateDirectories(r, "bad*")).Order(StringComparer.Ordinal).ToList();
+        folders.ShouldNotBeEmpty();
+        var findings = 0;
+        var otherFile = 0;
+        foreach (var folder in folders)
+        {
+            var id = Path.GetFileName(Path.GetDirectoryName(folder)!).Split('.')[0];
+            foreach (var f in Lint.Run(Repo.Root, [folder], [id]).Findings.Where(f => f.RuleId == id))
+            {
+                findings++;
+                f.Related.ShouldNotBeEmpty($"{folder}: {f.Message}");
+                otherFile += f.Related.Any(r => r.Location.Tree != f.Location.Tree) ? 1 : 0;
+            }
+        }
+
+        findings.ShouldBeGreaterThan(20);
+        otherFile.ShouldBeGreaterThan(findings * 3 / 4, "most cross-file findings relate a second file");
+    }
+
+    /// <summary>
     /// The fixed text, as the diff <c>configlint fix</c> (and <c>--unsafe-fixes</c>) would print, checked on the way:
     /// the passes settle, nothing is refused, and no finding of the rule is left with a fix that was not applied.
     /// </summary>
