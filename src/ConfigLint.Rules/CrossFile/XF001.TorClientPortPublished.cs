@@ -60,7 +60,7 @@ public sealed class TorClientPortPublished : IRule
                     {
                         var fix = ComposeFixes.BindToLoopback(p.Port);
                         ctx.Report(p.Port.Location,
-                            $"{what} ({At(listener.Location)}) is published {Where(p)} as '{p.Port.Text}' by service '{service.Name}': {who}. Publish it on 127.0.0.1 only.{policy}",
+                            $"{what} ({At(listener.Location)}, TOR001) is published {Where(p)} as '{p.Port.Text}' by service '{service.Name}': {who}. Publish it on 127.0.0.1 only.{policy}",
                             related: [related], fix: fix is null ? null : Fix.Safe("publish on 127.0.0.1", fix));
                     }
                     else if (p.Exposure == Exposure.Loopback)
