@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using ConfigLint.Analysis;
 using ConfigLint.Rules.Dockerfile;
 using ConfigLint.Semantics;
@@ -96,6 +95,23 @@ public sealed class SecretBuildArgInLayers : IRule
     private static bool MountsSecret(DockerInstructionSyntax run) =>
         run.Command.Flags.Any(f => f.Name == "mount" && (f.Value ?? string.Empty).Contains("type=secret", StringComparison.Ordinal));
 
-    private static bool References(DockerInstructionSyntax instruction, string name) =>
-        Regex.IsMatch(instruction.LogicalLine, @"\$\{?" + Regex.Escape(name) + @"(\b|\})", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+    /// <summary>Whether a step names the variable: <c>$NAME</c> (not followed by a name character) or <c>${NAME…}</c>.</summary>
+    private static bool References(DockerInstructionSyntax instruction, string name)
+    {
+        var line = instruction.LogicalLine;
+        for (var i = line.IndexOf('$', StringComparison.Ordinal); i >= 0; i = line.IndexOf('$', i + 1))
+        {
+            var start = i + 1 < line.Length && line[i + 1] == '{' ? i + 2 : i + 1;
+            if (string.CompareOrdinal(line, start, name, 0, name.Length) == 0)
+            {
+                var end = start + name.Length;
+                if (end == line.Length || !(char.IsAsciiLetterOrDigit(line[end]) || line[end] == '_'))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
 }
