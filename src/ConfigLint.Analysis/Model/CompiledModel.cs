@@ -141,7 +141,7 @@ public static class ModelCompiler
     }
 
     private static CompiledDaemon Daemon(DaemonInstance daemon) => new(
-        daemon.Kind.ToString().ToLowerInvariant(),
+        daemon.KindName,
         [.. daemon.ConfigFiles.Select(f => new CompiledConfigFile(f.File.Path, f.Detail, char.ToLowerInvariant(f.Via.ToString()[0]) + f.Via.ToString()[1..]))],
         [.. daemon.CommandLine.Select(w => w.Value)],
         [.. daemon.Listeners.Select(l => new CompiledListener(l.Option, l.Address, l.Port,

@@ -10,8 +10,8 @@ public sealed class DangerousCapabilities : IRule
     public static readonly RuleDescriptor Rule = RuleDescriptor.Create("CMP003", "dangerous-capabilities",
         "Drop all capabilities and add back only harmless ones.", Language.Compose, DiagnosticLevel.Error, 8.4, FixClass.None, "security", "CWE-250");
 
-    private static readonly HashSet<string> Critical = ["ALL", "SYS_ADMIN", "SYS_MODULE", "SYS_PTRACE"];
-    private static readonly HashSet<string> Risky = ["DAC_READ_SEARCH", "NET_ADMIN", "BPF", "SYS_RAWIO", "SYS_BOOT"];
+    internal static readonly HashSet<string> Critical = ["ALL", "SYS_ADMIN", "SYS_MODULE", "SYS_PTRACE"];
+    internal static readonly HashSet<string> Risky = ["DAC_READ_SEARCH", "NET_ADMIN", "BPF", "SYS_RAWIO", "SYS_BOOT"];
 
     public RuleDescriptor Descriptor => Rule;
 

@@ -1,5 +1,6 @@
 using ConfigLint.Analysis;
 using ConfigLint.Rules.Compose;
+using ConfigLint.Rules.Tor;
 using ConfigLint.Semantics;
 using ConfigLint.Semantics.Compose;
 using ConfigLint.Syntax;
@@ -13,8 +14,6 @@ public sealed class TorClientPortPublished : IRule
     public static readonly RuleDescriptor Rule = RuleDescriptor.Create("XF001", "tor-client-port-published",
         "Do not publish tor's client ports to the network.", null, DiagnosticLevel.Error, 9.1, FixClass.Safe, "security", "CWE-668", "cross-file");
 
-    private static readonly string[] ClientOptions = ["SocksPort", "HTTPTunnelPort", "TransPort", "NATDPort", "DNSPort"];
-
     public RuleDescriptor Descriptor => Rule;
 
     public void Initialize(AnalysisContext context) => context.RegisterDeploymentAction(Check);
@@ -24,7 +23,7 @@ public sealed class TorClientPortPublished : IRule
         foreach (var daemon in ctx.Deployment.Daemons.Where(d => d.Tor is not null && d.Service is not null))
         {
             var service = daemon.Service!;
-            foreach (var listener in daemon.Listeners.Where(l => ClientOptions.Contains(l.Option) && l.Number is not null))
+            foreach (var listener in daemon.Listeners.Where(l => TorFacts.ClientPortOptions.Contains(l.Option) && l.Number is not null))
             {
                 // tor's DNSPort answers UDP; the other client ports are TCP.
                 var protocol = listener.Option == "DNSPort" ? "udp" : "tcp";

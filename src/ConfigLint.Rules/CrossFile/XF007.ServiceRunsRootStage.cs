@@ -13,8 +13,6 @@ public sealed class ServiceRunsRootStage : IRule
     public static readonly RuleDescriptor Rule = RuleDescriptor.Create("XF007", "service-runs-root-stage",
         "Give a service built from a root runtime stage a non-root user.", null, DiagnosticLevel.Warning, 6.3, FixClass.None, "security", "CWE-250", "cross-file");
 
-    private static readonly HashSet<string> DangerousCapabilities = ["ALL", "SYS_ADMIN", "SYS_MODULE", "SYS_PTRACE", "DAC_READ_SEARCH", "NET_ADMIN", "BPF", "SYS_RAWIO", "SYS_BOOT"];
-
     public RuleDescriptor Descriptor => Rule;
 
     public void Initialize(AnalysisContext context) => context.RegisterDeploymentAction(Check);
@@ -68,7 +66,7 @@ public sealed class ServiceRunsRootStage : IRule
             yield return "'privileged: true'";
         }
 
-        var caps = service.CapAdd.Select(c => Semantics.Compose.ComposeLoader.CapName(c.Value)).Where(DangerousCapabilities.Contains).ToList();
+        var caps = service.CapAdd.Select(c => Semantics.Compose.ComposeLoader.CapName(c.Value)).Where(c => DangerousCapabilities.Critical.Contains(c) || DangerousCapabilities.Risky.Contains(c)).ToList();
         if (caps.Count > 0)
         {
             yield return $"cap_add {string.Join(", ", caps)}";

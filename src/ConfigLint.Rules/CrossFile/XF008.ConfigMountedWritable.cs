@@ -43,7 +43,7 @@ public sealed class ConfigMountedWritable : IRule
                 var files = group.Select(f => f.File).ToList();
                 var single = files.Count == 1 && mount.HostPath is { } host && files[0].FullPath == host;
                 var fix = single ? ComposeFixes.ReadOnly(mount) : null;
-                var what = single ? $"the {Kind(daemon.Kind)} configuration {files[0].Path}" : $"a folder holding the {Kind(daemon.Kind)} configuration ({string.Join(", ", files.Take(3).Select(f => f.Path))}{(files.Count > 3 ? ", …" : string.Empty)})";
+                var what = single ? $"the {daemon.KindName} configuration {files[0].Path}" : $"a folder holding the {daemon.KindName} configuration ({string.Join(", ", files.Take(3).Select(f => f.Path))}{(files.Count > 3 ? ", …" : string.Empty)})";
                 ctx.Report(mount.Location,
                     $"Service '{service.Name}' mounts {what} writable at {mount.Target}: a compromised daemon or application in the container can rewrite its own configuration and keep it across restarts. Mount it read-only (':ro', or 'read_only: true').",
                     related: [new RelatedLocation(new SourceLocation(files[0], files[0].Text.Lines.Count > 0 ? files[0].Text.Lines[0].Span : default), $"The configuration service '{service.Name}' mounts writable.")],
@@ -90,13 +90,6 @@ public sealed class ConfigMountedWritable : IRule
             }
         }
     }
-
-    private static string Kind(DaemonKind kind) => kind switch
-    {
-        DaemonKind.Tor => "tor",
-        DaemonKind.Squid => "squid",
-        _ => "nginx",
-    };
 
     /// <summary>What a mount shares: a named volume by name, a bind by host folder; null for an anonymous volume.</summary>
     private static string? Identity(ComposeVolume volume) =>

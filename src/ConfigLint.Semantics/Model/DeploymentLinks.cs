@@ -105,6 +105,9 @@ public sealed record DaemonInstance(
 {
     public TorConfig? Tor { get; init; }
 
+    /// <summary>The daemon's name as configuration files and <c>configlint compile</c> spell it: tor, squid, nginx.</summary>
+    public string KindName => Kind.ToString().ToLowerInvariant();
+
     /// <summary>The tor configuration as its files give it, before the command line is merged in (what XF010 compares).</summary>
     public TorConfig? TorFiles { get; init; }
 
