@@ -23,6 +23,7 @@ public sealed class Deployment
     private readonly IReadOnlyDictionary<SyntaxTree, ImmutableArray<ComposeService>> _servicesByFile;
     private readonly IReadOnlyDictionary<DockerfileModel, ImmutableArray<DockerStage>> _runtimeStages;
     private readonly HashSet<ComposeService> _onionBackends;
+    private readonly ILookup<DockerfileModel, TorConfig> _torByImage;
 
     internal Deployment(DeploymentBuilder.Parts parts)
     {
@@ -48,6 +49,7 @@ public sealed class Deployment
 
         _daemonByTor = byTor;
         _onionBackends = [.. parts.OnionForwards.Select(f => f.Backend).OfType<ComposeService>()];
+        _torByImage = parts.Daemons.Where(d => d.Image is not null && d.Tor is not null).Select(d => (d.Image!, d.Tor!)).Distinct().ToLookup(p => p.Item1, p => p.Item2);
     }
 
     /// <summary>Every file read (named, discovered, included), by path.</summary>
@@ -107,8 +109,7 @@ public sealed class Deployment
     public DockerfileModel? DockerfileOf(TorConfig config) => DaemonOf(config)?.Image;
 
     /// <summary>The tor configurations an image runs: copied into it, or linked to a compose service that builds it.</summary>
-    public IEnumerable<TorConfig> TorConfigsOf(DockerfileModel model) =>
-        Daemons.Where(d => d.Image == model && d.Tor is not null).Select(d => d.Tor!).Distinct();
+    public IEnumerable<TorConfig> TorConfigsOf(DockerfileModel model) => _torByImage[model];
 
     /// <summary>The compose services that run a configuration file: they bind-mount it, or build an image that copies it in.</summary>
     public IEnumerable<ComposeService> ServicesRunning(SyntaxTree file) => _servicesByFile.GetValueOrDefault(file, []);

@@ -277,8 +277,14 @@ public sealed class DeploymentBuilder
 
     // ---- Phase 3: daemons -----------------------------------------------------------------------------------------
 
+    /// <summary>The words each service's container runs, worked out once (after phase 1 linked the images).</summary>
+    private Dictionary<ComposeService, ImmutableArray<CommandWord>>? _commandLines;
+
+    private ImmutableArray<CommandWord> CommandLineOf(ComposeService service) =>
+        (_commandLines ??= _services.ToDictionary(s => s, ComputeCommandLine))[service];
+
     /// <summary>The words a service's container runs: compose <c>entrypoint</c>/<c>command</c> over the image's <c>ENTRYPOINT</c>/<c>CMD</c>.</summary>
-    private ImmutableArray<CommandWord> CommandLineOf(ComposeService service)
+    private ImmutableArray<CommandWord> ComputeCommandLine(ComposeService service)
     {
         var model = _dockerfileByService.GetValueOrDefault(service);
         var stage = model?.RuntimeStage(service.Build?.Target);
@@ -342,8 +348,7 @@ public sealed class DeploymentBuilder
     {
         var runs = new Dictionary<ComposeService, List<(TorConfig Config, ConfigFileLink Link)>>();
         var copiedBy = new Dictionary<DockerfileModel, List<TorConfig>>();
-        var commandLines = _services.ToDictionary(s => s, CommandLineOf);
-        var parsed = commandLines.ToDictionary(kv => kv.Key, kv => DaemonCommandLine.Parse(DaemonKind.Tor, kv.Value));
+        var parsed = _services.ToDictionary(s => s, s => DaemonCommandLine.Parse(DaemonKind.Tor, CommandLineOf(s)));
         var fullPaths = _torFiles.ToDictionary(c => c, c => c.Main.FullPath);
 
         foreach (var config in _torFiles)
@@ -392,7 +397,7 @@ public sealed class DeploymentBuilder
                 run.Add(config);
                 var (tor, files, fromFiles) = Effective(config, link, parsed[service], version, service);
                 effective.Add(tor);
-                daemons.Add(new DaemonInstance(DaemonKind.Tor, service, model, files, commandLines[service], TorListeners(tor, service)) { Tor = tor, TorFiles = fromFiles });
+                daemons.Add(new DaemonInstance(DaemonKind.Tor, service, model, files, CommandLineOf(service), TorListeners(tor, service)) { Tor = tor, TorFiles = fromFiles });
             }
         }
 
@@ -470,7 +475,7 @@ public sealed class DeploymentBuilder
     private (ImmutableArray<SquidConfig>, ImmutableArray<NginxConfig>, IReadOnlyDictionary<SyntaxTree, ImmutableArray<ComposeService>>) LinkSquidAndNginx(
         List<DaemonInstance> daemons, ImmutableArray<ServiceImage> images)
     {
-        var servicesByFile = new Dictionary<SyntaxTree, ImmutableArray<ComposeService>>();
+        var runners = new Dictionary<SyntaxTree, HashSet<ComposeService>>();
         var squids = new List<SquidConfig>();
         var nginxes = new List<NginxConfig>();
         var withDaemon = new HashSet<(ComposeService, DaemonKind)>();
@@ -543,10 +548,9 @@ public sealed class DeploymentBuilder
                     daemons.Add(Daemon(kind, null, null, Links(main, files, ConfigVia.Standalone, "standalone", "include"), [], squid, nginx));
                 }
 
-                var ordered = services.OrderBy(s => _order[s]).ToImmutableArray();
                 foreach (var file in files.Prepend(main))
                 {
-                    servicesByFile[file] = servicesByFile.TryGetValue(file, out var existing) ? [.. existing.Concat(ordered).Distinct()] : ordered;
+                    AddRunners(runners, file, services);
                 }
             }
         }
@@ -568,9 +572,12 @@ public sealed class DeploymentBuilder
         {
             foreach (var link in daemon.ConfigFiles)
             {
-                servicesByFile[link.File] = servicesByFile.TryGetValue(link.File, out var existing) ? [.. existing.Append(daemon.Service!).Distinct().OrderBy(s => _order[s])] : [daemon.Service!];
+                AddRunners(runners, link.File, [daemon.Service!]);
             }
         }
+
+        // Each file's services in compose order, sorted once.
+        var servicesByFile = runners.ToDictionary(kv => kv.Key, kv => kv.Value.OrderBy(s => _order[s]).ToImmutableArray());
 
         return ([.. squids], [.. nginxes.OrderBy(c => nginxOrder[c.Main])], servicesByFile);
     }
@@ -595,6 +602,16 @@ public sealed class DeploymentBuilder
 
         var named = DaemonCommandLine.Parse(kind, CommandLineOf(service))?.ConfigFile?.Value;
         return named is not null && (containerPath == named || containerPath.StartsWith(named[..(named.LastIndexOf('/') + 1)], StringComparison.Ordinal) && named.Contains('/', StringComparison.Ordinal));
+    }
+
+    private static void AddRunners(Dictionary<SyntaxTree, HashSet<ComposeService>> runners, SyntaxTree file, IEnumerable<ComposeService> services)
+    {
+        if (!runners.TryGetValue(file, out var set))
+        {
+            runners[file] = set = [];
+        }
+
+        set.UnionWith(services);
     }
 
     private DaemonInstance Daemon(DaemonKind kind, ComposeService? service, DockerfileModel? model, ImmutableArray<ConfigFileLink> files, ImmutableArray<CommandWord> words,
