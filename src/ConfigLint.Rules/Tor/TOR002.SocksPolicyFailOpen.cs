@@ -31,42 +31,13 @@ public sealed class SocksPolicyFailOpen : IRule
             return;
         }
 
-        // First match: find where each address family is decided, and whether it was rejected.
-        bool? v4 = null;
-        bool? v6 = null;
-        TorPolicyEntry? decider = null;
-        var deadLines = new HashSet<TorLine>();
-        foreach (var entry in policy)
+        // First match: where each address family is decided, and whether it was rejected.
+        var (v4, v6, decider, dead) = TorFacts.EvaluateSocksPolicy(policy);
+        foreach (var entry in dead.DistinctBy(e => e.Line))
         {
-            if (v4 is not null && v6 is not null)
-            {
-                if (deadLines.Add(entry.Line))
-                {
-                    ctx.Report(entry.Location,
-                        $"SocksPolicy entry '{entry.Item.Text}' comes after an entry that already decides every address, so it never matches.",
-                        DiagnosticLevel.Note, 2.0);
-                }
-
-                continue;
-            }
-
-            var decided = false;
-            if (v4 is null && entry.Item.CoversFamily(ipv6: false))
-            {
-                v4 = entry.Item.Accept;
-                decided = true;
-            }
-
-            if (v6 is null && entry.Item.CoversFamily(ipv6: true))
-            {
-                v6 = entry.Item.Accept;
-                decided = true;
-            }
-
-            if (decided && entry.Item.Accept)
-            {
-                decider = entry;
-            }
+            ctx.Report(entry.Location,
+                $"SocksPolicy entry '{entry.Item.Text}' comes after an entry that already decides every address, so it never matches.",
+                DiagnosticLevel.Note, 2.0);
         }
 
         if (decider is not null)

@@ -21,31 +21,50 @@ internal static class TorFacts
             .Where(p => p.Spec.Kind == TorPortKind.Tcp && p.Spec.Scope != AddressScope.Loopback)
             .OrderBy(p => p.Line.Entry.KeyToken.TokenSpan.Start);
 
-    /// <summary>Whether the concatenated SocksPolicy, read first-match, rejects every IPv4 and IPv6 address it has not accepted.</summary>
-    public static bool SocksPolicyRejectsTheRest(TorConfig config)
+    /// <summary>
+    /// The concatenated SocksPolicy read first-match: how IPv4 and IPv6 addresses no earlier entry accepted are decided
+    /// (null: not decided, so tor accepts them), the last entry that decided a family by accepting it, and the entries
+    /// after both families are decided (they never match).
+    /// </summary>
+    public static (bool? Ipv4, bool? Ipv6, TorPolicyEntry? AcceptingDecider, IReadOnlyList<TorPolicyEntry> Dead) EvaluateSocksPolicy(IReadOnlyList<TorPolicyEntry> policy)
     {
         bool? v4 = null;
         bool? v6 = null;
-        foreach (var entry in config.Policy("SocksPolicy"))
+        TorPolicyEntry? decider = null;
+        var dead = new List<TorPolicyEntry>();
+        foreach (var entry in policy)
         {
+            if (v4 is not null && v6 is not null)
+            {
+                dead.Add(entry);
+                continue;
+            }
+
+            var decided = false;
             if (v4 is null && entry.Item.CoversFamily(ipv6: false))
             {
                 v4 = entry.Item.Accept;
+                decided = true;
             }
 
             if (v6 is null && entry.Item.CoversFamily(ipv6: true))
             {
                 v6 = entry.Item.Accept;
+                decided = true;
             }
 
-            if (v4 is not null && v6 is not null)
+            if (decided && entry.Item.Accept)
             {
-                break;
+                decider = entry;
             }
         }
 
-        return v4 == false && v6 == false;
+        return (v4, v6, decider, dead);
     }
+
+    /// <summary>Whether the SocksPolicy rejects every IPv4 and IPv6 address it has not accepted.</summary>
+    public static bool SocksPolicyRejectsTheRest(TorConfig config) =>
+        EvaluateSocksPolicy(config.Policy("SocksPolicy")) is { Ipv4: false, Ipv6: false };
 
     public static bool HasControlAuth(TorConfig config) =>
         config.All("HashedControlPassword").Any(l => l.Value.Length > 0) || config.IsTrue("CookieAuthentication");
