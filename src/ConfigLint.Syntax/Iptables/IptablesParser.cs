@@ -305,6 +305,23 @@ public static class IptablesParser
     private static string Sentence(string message) =>
         char.ToUpperInvariant(message[0]) + message[1..] + (message.EndsWith('.') ? string.Empty : ".");
 
+    /// <summary>Skips a run of blanks from <paramref name="i"/>, recording it as whitespace trivia; returns where it ends.</summary>
+    private static int TakeBlanks(string s, int i, int end, List<SyntaxTrivia> pending)
+    {
+        var blank = i;
+        while (i < end && s[i] is ' ' or '\t')
+        {
+            i++;
+        }
+
+        if (i > blank)
+        {
+            pending.Add(new SyntaxTrivia(SyntaxKind.Whitespace, TextSpan.FromBounds(blank, i)));
+        }
+
+        return i;
+    }
+
     /// <summary>Splits a command line as add_param_to_argv does, adding one token per word to <paramref name="tokens"/>.</summary>
     private static List<IptablesWord> Split(string s, int start, int end, ImmutableArray<SyntaxElement>.Builder tokens, List<SyntaxTrivia> pending)
     {
@@ -313,16 +330,7 @@ public static class IptablesParser
         var value = new StringBuilder();
         while (i < end)
         {
-            var blank = i;
-            while (i < end && s[i] is ' ' or '\t')
-            {
-                i++;
-            }
-
-            if (i > blank)
-            {
-                pending.Add(new SyntaxTrivia(SyntaxKind.Whitespace, TextSpan.FromBounds(blank, i)));
-            }
+            i = TakeBlanks(s, i, end, pending);
 
             if (i >= end)
             {
@@ -393,16 +401,7 @@ public static class IptablesParser
         var i = start;
         while (i < end)
         {
-            var blank = i;
-            while (i < end && s[i] is ' ' or '\t')
-            {
-                i++;
-            }
-
-            if (i > blank)
-            {
-                pending.Add(new SyntaxTrivia(SyntaxKind.Whitespace, TextSpan.FromBounds(blank, i)));
-            }
+            i = TakeBlanks(s, i, end, pending);
 
             if (i >= end)
             {
