@@ -36,6 +36,11 @@ public sealed class AnalysisContext
 
     internal List<Action<NginxConfigContext>> NginxConfigActions { get; } = [];
 
+    internal List<Action<FirewallContext>> FirewallActions { get; } = [];
+
+    /// <summary>Called once per iptables rule set (an iptables-save file or a script), placed on its host with the torrc it is joined to.</summary>
+    public void RegisterFirewallAction(Action<FirewallContext> action) => FirewallActions.Add(action);
+
     /// <summary>Called once per effective nginx configuration (a main file, or a fragment no other file includes, with its includes).</summary>
     public void RegisterNginxConfigAction(Action<NginxConfigContext> action) => NginxConfigActions.Add(action);
 
@@ -164,4 +169,15 @@ public sealed class DeploymentContext : RuleContext
         : base(d, deployment, r)
     {
     }
+}
+
+public sealed class FirewallContext : RuleContext
+{
+    internal FirewallContext(RuleDescriptor d, Deployment deployment, Action<Finding> r, Firewall firewall)
+        : base(d, deployment, r) => Firewall = firewall;
+
+    /// <summary>The rule set with its host, carriers and joined torrc.</summary>
+    public Firewall Firewall { get; }
+
+    public ConfigLint.Semantics.Iptables.IptablesRuleSet RuleSet => Firewall.RuleSet;
 }

@@ -40,6 +40,7 @@ public sealed class Deployment
         _building = parts.Building;
         _runtimeStages = parts.RuntimeStages;
         _servicesByFile = parts.ServicesByFile;
+        Firewalls = parts.Firewalls;
         _daemonsByService = parts.Daemons.Where(d => d.Service is not null).GroupBy(d => d.Service!).ToDictionary(g => g.Key, g => g.ToImmutableArray());
         var byTor = new Dictionary<TorConfig, DaemonInstance>();
         foreach (var daemon in parts.Daemons.Where(d => d.Tor is not null))
@@ -119,4 +120,7 @@ public sealed class Deployment
         OnionForwards.Where(f => f.Backend is not null && f.Backend.Project == project).Select(f => (f.Backend!, f.Config, f.Line));
 
     public bool IsOnionBackend(ComposeService service) => _onionBackends.Contains(service);
+
+    /// <summary>Every iptables rule set, placed on its host and joined to the torrc it must agree with (path order).</summary>
+    public ImmutableArray<Firewall> Firewalls { get; }
 }

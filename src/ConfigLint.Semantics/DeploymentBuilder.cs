@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using ConfigLint.Semantics.Compose;
 using ConfigLint.Semantics.Dockerfile;
+using ConfigLint.Semantics.Iptables;
 using ConfigLint.Semantics.Nginx;
 using ConfigLint.Semantics.Squid;
 using ConfigLint.Semantics.Tor;
@@ -17,7 +18,8 @@ namespace ConfigLint.Semantics;
 /// <item>daemons: which torrc, squid.conf and nginx.conf each service or image runs, how each file got there, and the
 /// command line merged in (tor's <c>--Key value</c> over the torrc over <c>--defaults-torrc</c>);</item>
 /// <item>versions: squid and nginx bound with the version the image shows;</item>
-/// <item>facts: each daemon's listeners joined to the published ports that reach them; onion forwards to their backends.</item>
+/// <item>facts: each daemon's listeners joined to the published ports that reach them; onion forwards to their backends;</item>
+/// <item>firewalls: each iptables rule set joined to the host it runs on and the torrc it must agree with.</item>
 /// </list>
 /// Every lookup goes through an index built once, so the cost grows with the project, not with its square.
 /// </summary>
@@ -30,6 +32,7 @@ public sealed class DeploymentBuilder
     private readonly ImmutableArray<ComposeProject> _projects;
     private readonly ImmutableArray<SyntaxTree> _squidMains;
     private readonly ImmutableArray<SyntaxTree> _nginxMains;
+    private readonly ImmutableArray<IptablesRuleSet> _ruleSets;
     private readonly List<ComposeService> _services;
     private readonly Dictionary<ComposeService, int> _order = [];
 
@@ -45,8 +48,10 @@ public sealed class DeploymentBuilder
     private readonly Dictionary<DockerfileModel, int> _modelOrder = [];
 
     public DeploymentBuilder(IWorkspace workspace, ImmutableArray<TorConfig> torConfigs, ImmutableArray<ComposeProject> composeProjects,
-        ImmutableArray<DockerfileModel> dockerfiles, ImmutableArray<SyntaxTree> squidMains, ImmutableArray<SyntaxTree> nginxMains)
+        ImmutableArray<DockerfileModel> dockerfiles, ImmutableArray<SyntaxTree> squidMains, ImmutableArray<SyntaxTree> nginxMains,
+        ImmutableArray<IptablesRuleSet> ruleSets = default)
     {
+        _ruleSets = ruleSets.IsDefault ? [] : ruleSets;
         _workspace = workspace;
         _torFiles = torConfigs;
         _projects = composeProjects;
@@ -73,7 +78,8 @@ public sealed class DeploymentBuilder
         ImmutableArray<OnionForward> OnionForwards,
         IReadOnlyDictionary<DockerfileModel, ImmutableArray<ComposeService>> Building,
         IReadOnlyDictionary<DockerfileModel, ImmutableArray<DockerStage>> RuntimeStages,
-        IReadOnlyDictionary<SyntaxTree, ImmutableArray<ComposeService>> ServicesByFile);
+        IReadOnlyDictionary<SyntaxTree, ImmutableArray<ComposeService>> ServicesByFile,
+        ImmutableArray<Firewall> Firewalls);
 
     /// <summary>Builds the model; <paramref name="trees"/> are the files read so far (the binders add the includes they read).</summary>
     public Deployment Build(IEnumerable<SyntaxTree> trees)
@@ -85,10 +91,11 @@ public sealed class DeploymentBuilder
         var torConfigs = LinkTor(daemons);
         var (squid, nginx, servicesByFile) = LinkSquidAndNginx(daemons, images);
         var forwards = OnionForwards(daemons);
+        var firewalls = LinkFirewalls(daemons);
         var allTrees = trees.Concat(squid.SelectMany(c => c.Files)).Concat(nginx.SelectMany(c => c.Files))
             .Distinct().OrderBy(t => t.Path, StringComparer.Ordinal).ToImmutableArray();
         return new Deployment(new Parts(allTrees, _projects, _dockerfiles, torConfigs, squid, nginx, images, [.. daemons], forwards,
-            _building, _runtimeStages, servicesByFile));
+            _building, _runtimeStages, servicesByFile, firewalls));
     }
 
     // ---- Phase 1: images ------------------------------------------------------------------------------------------
@@ -748,6 +755,167 @@ public sealed class DeploymentBuilder
         }
 
         return forwards.ToImmutable();
+    }
+
+    // ---- Phase 6: firewalls ---------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Places each iptables rule set (issue 14): the compose services that carry it into a network namespace they may
+    /// change (a mount or COPY of the file, with <c>network_mode: host</c>, <c>NET_ADMIN</c> or <c>privileged</c>), the
+    /// other rule sets of the same host (the same folder, or the same carrier), and the torrc it must agree with: the
+    /// carrier's tor (or the tor of a service sharing its network stack), else the torrc files in the rule set's
+    /// folder, else the nearest folder above (within its project) that holds torrc files, when they are all in one
+    /// folder. Where several folders qualify, nothing is joined rather than a guess.
+    /// </summary>
+    private ImmutableArray<Firewall> LinkFirewalls(List<DaemonInstance> daemons)
+    {
+        if (_ruleSets.Length == 0)
+        {
+            return [];
+        }
+
+        var torDaemons = daemons.Where(d => d.Tor is not null).ToList();
+        var torByFolder = torDaemons
+            .GroupBy(d => Path.GetDirectoryName(d.Tor!.Main.FullPath)!, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(d => d.Tor!).DistinctBy(t => t.Main).ToList(), StringComparer.Ordinal);
+        var carriersOf = _ruleSets.ToDictionary(r => r, r => Carriers(r.Tree.FullPath));
+        var result = ImmutableArray.CreateBuilder<Firewall>();
+        foreach (var ruleSet in _ruleSets)
+        {
+            var path = ruleSet.Tree.FullPath;
+            var folder = Path.GetDirectoryName(path)!;
+            var carriers = carriersOf[ruleSet];
+            var companions = _ruleSets.Where(r => r != ruleSet
+                && (Path.GetDirectoryName(r.Tree.FullPath) == folder || carriersOf[r].Intersect(carriers).Any())).ToImmutableArray();
+
+            var (tor, join) = TorOfCarriers(carriers, torDaemons);
+            if (tor.Count == 0 && torByFolder.TryGetValue(folder, out var here))
+            {
+                (tor, join) = (here, "the torrc in the same folder");
+            }
+
+            if (tor.Count == 0)
+            {
+                (tor, join) = TorAbove(folder, torByFolder);
+            }
+
+            var settings = tor.Select(TorTransparentSettings.Of).ToImmutableArray();
+            var ports = settings.SelectMany(s => s.TransPortNumbers.Concat(s.DnsPortNumbers)).Concat(IptablesRuleSet.DefaultTorPorts).Distinct().ToList();
+            var evidence = ruleSet.TorTransparentProxy(ports, settings.Select(s => s.User).FirstOrDefault(u => u is not null));
+            result.Add(new Firewall(ruleSet, companions, settings, tor.Count == 0 ? null : join, [.. carriers], evidence,
+                Ipv6DisabledBy(ruleSet, carriers), Ipv6EnabledBy(carriers)) { ClassificationPorts = [.. ports.Order()] });
+        }
+
+        return result.ToImmutable();
+    }
+
+    /// <summary>Services that carry a rule file into a network namespace they can change.</summary>
+    private List<ComposeService> Carriers(string fullPath) =>
+        MountsOf(fullPath).Select(m => m.Service)
+            .Concat(CopiesOf(fullPath).SelectMany(m => _building.GetValueOrDefault(m, [])))
+            .Distinct()
+            .Where(s => s.IsHostNetwork || s.Privileged?.AsBool == true
+                || s.CapAdd.Any(c => c.Value.Equals("NET_ADMIN", StringComparison.OrdinalIgnoreCase) || c.Value.Equals("CAP_NET_ADMIN", StringComparison.OrdinalIgnoreCase) || c.Value.Equals("ALL", StringComparison.OrdinalIgnoreCase)))
+            .OrderBy(s => _order[s])
+            .ToList();
+
+    /// <summary>The tor a carrier's network stack sends to: its own, a service sharing its stack, or (on the host's network) any host-network tor of its project.</summary>
+    private static (List<TorConfig> Tor, string Join) TorOfCarriers(List<ComposeService> carriers, List<DaemonInstance> torDaemons)
+    {
+        foreach (var carrier in carriers)
+        {
+            var stack = carrier.SharesNetworkWith ?? carrier.Name;
+            var sharing = torDaemons.Where(d => d.Service is { } s && s.Project == carrier.Project
+                && (s == carrier || s.Name == stack || s.SharesNetworkWith == stack || (carrier.IsHostNetwork && s.IsHostNetwork)))
+                .OrderBy(d => d.Service == carrier ? 0 : 1)
+                .ToList();
+            if (sharing.Count > 0)
+            {
+                var service = sharing[0].Service!;
+                var how = service == carrier
+                    ? $"service '{carrier.Name}' runs both tor and the rules"
+                    : carrier.IsHostNetwork && service.IsHostNetwork
+                        ? $"services '{carrier.Name}' and '{service.Name}' share the host's network ('network_mode: host')"
+                        : $"services '{carrier.Name}' and '{service.Name}' share one network stack";
+                return ([.. sharing.Select(d => d.Tor!).Distinct()], how);
+            }
+        }
+
+        return ([], string.Empty);
+    }
+
+    /// <summary>The torrc files of the nearest folder above that holds any, within the project and the linted root; none when they lie in several folders.</summary>
+    private (List<TorConfig> Tor, string Join) TorAbove(string folder, Dictionary<string, List<TorConfig>> torByFolder)
+    {
+        var root = _workspace.Root.TrimEnd(Path.DirectorySeparatorChar);
+        for (var level = folder; !string.IsNullOrEmpty(level); level = Path.GetDirectoryName(level))
+        {
+            var found = torByFolder.Where(kv => PathContainment.IsAtOrBelow(kv.Key, level)).ToList();
+            if (found.Count == 1)
+            {
+                return (found[0].Value, $"the torrc in the same project ({Path.GetRelativePath(folder, found[0].Key).Replace(Path.DirectorySeparatorChar, '/')})");
+            }
+
+            if (found.Count > 1 || level.Length <= root.Length || IsProjectRoot(level))
+            {
+                break;
+            }
+        }
+
+        return ([], string.Empty);
+    }
+
+    private bool IsProjectRoot(string folder) =>
+        _workspace.DirectoryExists(Path.Combine(folder, ".git")) || _workspace.FileExists(Path.Combine(folder, ".git"))
+        || ProjectMarkers.Any(m => _workspace.FileExists(Path.Combine(folder, m)));
+
+    private static readonly string[] ProjectMarkers = [".configlint.yaml", ".configlint.yml", "compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"];
+
+    /// <summary>Evidence that IPv6 is off where the rules run: the script writes <c>disable_ipv6</c>, the carrier sets it with <c>sysctls</c>, or the carrier's own network stack has no IPv6 network.</summary>
+    private static Ipv6Evidence? Ipv6DisabledBy(IptablesRuleSet ruleSet, List<ComposeService> carriers)
+    {
+        if (ruleSet.IsScript)
+        {
+            foreach (var line in ruleSet.Tree.Text.Lines)
+            {
+                var text = line.ToString().Trim();
+                if (!text.StartsWith('#') && text.Contains("net.ipv6.conf.all.disable_ipv6", StringComparison.Ordinal) is var sysctl
+                    && ((sysctl && System.Text.RegularExpressions.Regex.IsMatch(text, @"disable_ipv6\s*=\s*1\b"))
+                        || (text.Contains("/proc/sys/net/ipv6/conf/all/disable_ipv6", StringComparison.Ordinal) && System.Text.RegularExpressions.Regex.IsMatch(text, @"\becho\s+1\s*>"))))
+                {
+                    return new Ipv6Evidence("the script sets net.ipv6.conf.all.disable_ipv6 to 1", new SourceLocation(ruleSet.Tree, line.Span));
+                }
+            }
+        }
+
+        foreach (var carrier in carriers)
+        {
+            if (carrier.Sysctls.FirstOrDefault(s => s.Name.Replace('/', '.') == "net.ipv6.conf.all.disable_ipv6" && s.Value?.Trim() == "1") is { } sysctl)
+            {
+                return new Ipv6Evidence($"service '{carrier.Name}' sets net.ipv6.conf.all.disable_ipv6=1 in its sysctls", sysctl.Location);
+            }
+        }
+
+        var own = carriers.Where(c => !c.IsHostNetwork && c.SharesNetworkWith is null).ToList();
+        if (own.Count > 0 && own.Count == carriers.Count && own.All(c => c.EffectiveNetworks.All(n => n.EnableIpv6?.AsBool != true)))
+        {
+            return new Ipv6Evidence($"service '{own[0].Name}' has its own network stack and none of its networks sets 'enable_ipv6', so Docker gives it no IPv6 route", own[0].NameLocation);
+        }
+
+        return null;
+    }
+
+    private static Ipv6Evidence? Ipv6EnabledBy(List<ComposeService> carriers)
+    {
+        foreach (var carrier in carriers)
+        {
+            if (carrier.EffectiveNetworks.FirstOrDefault(n => n.EnableIpv6?.AsBool == true) is { EnableIpv6: { } enable } network)
+            {
+                return new Ipv6Evidence($"network '{network.Name}' of service '{carrier.Name}' sets 'enable_ipv6: true'", enable.Location);
+            }
+        }
+
+        return null;
     }
 
     private static void Add<TKey, TValue>(Dictionary<TKey, List<TValue>> map, TKey key, TValue value)

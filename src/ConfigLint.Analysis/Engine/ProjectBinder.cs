@@ -23,7 +23,9 @@ public static class ProjectBinder
             .Select(ConfigLint.Semantics.Dockerfile.DockerfileModel.Build).ToImmutableArray();
         var squidMains = MainFiles(trees.Where(t => t.Language == Language.Squid && t is not UnparsedTree).ToList(), workspace, ConfigLint.Semantics.Squid.SquidBinder.DirectIncludes);
         var nginxMains = MainFiles(trees.Where(t => t.Language == Language.Nginx && t is not UnparsedTree).ToList(), workspace, ConfigLint.Semantics.Nginx.NginxBinder.DirectIncludes);
-        return new DeploymentBuilder(workspace, torConfigs, projects, dockerfiles, squidMains, nginxMains).Build(workspace.Trees);
+        var ruleSets = trees.Where(t => t.Language == Language.Iptables && t is not UnparsedTree)
+            .Select(ConfigLint.Semantics.Iptables.IptablesBinder.Bind).ToImmutableArray();
+        return new DeploymentBuilder(workspace, torConfigs, projects, dockerfiles, squidMains, nginxMains, ruleSets).Build(workspace.Trees);
     }
 
     /// <summary>Torrc files that no other torrc includes (the includes are read to find out) are configurations of their own.</summary>

@@ -59,6 +59,7 @@ public static class RuleRunner
         Dispatch(deployment.Dockerfiles, context.DockerfileActions, m => new DockerfileContext(d, deployment, Report, m));
         Dispatch(deployment.SquidConfigs, context.SquidConfigActions, c => new SquidConfigContext(d, deployment, Report, c));
         Dispatch(deployment.NginxConfigs, context.NginxConfigActions, c => new NginxConfigContext(d, deployment, Report, c));
+        Dispatch(deployment.Firewalls, context.FirewallActions, f => new FirewallContext(d, deployment, Report, f));
         Dispatch([deployment], context.DeploymentActions, _ => new DeploymentContext(d, deployment, Report));
     }
 

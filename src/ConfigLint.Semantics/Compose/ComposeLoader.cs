@@ -375,6 +375,9 @@ public static class ComposeLoader
                 case "environment":
                     service.Environment = MergeBy(replace ? [] : service.Environment, reset ? [] : ReadEnv(value, ctx), e => e.Name);
                     break;
+                case "sysctls":
+                    service.Sysctls = MergeBy(replace ? [] : service.Sysctls, reset ? [] : ReadEnv(value, ctx), e => e.Name);
+                    break;
                 case "command": service.Command = reset ? [] : ReadCommand(value, ctx); break;
                 case "entrypoint": service.Entrypoint = reset ? [] : ReadCommand(value, ctx); break;
                 case "links":
@@ -712,6 +715,9 @@ public static class ComposeLoader
             ctx.Value(body["driver"])?.Value,
             ctx.Value(driverOpts?["com.docker.network.bridge.host_binding_ipv4"])?.Value,
             ctx.Value(body["external"])?.AsBool ?? body["external"] is YamlMappingNode,
-            new SourceLocation(tree, pair.Key.Span));
+            new SourceLocation(tree, pair.Key.Span))
+        {
+            EnableIpv6 = ctx.Value(body["enable_ipv6"]),
+        };
     }
 }

@@ -82,7 +82,11 @@ public sealed record ComposeBuild(
     string? ContextPath);
 
 /// <summary>A top-level network definition (or the implicit <c>default</c>).</summary>
-public sealed record ComposeNetwork(string Name, bool Internal, string? Driver, string? HostBindingIpv4, bool External, SourceLocation? Location);
+public sealed record ComposeNetwork(string Name, bool Internal, string? Driver, string? HostBindingIpv4, bool External, SourceLocation? Location)
+{
+    /// <summary>The network's <c>enable_ipv6</c> value, when set.</summary>
+    public ComposeValue? EnableIpv6 { get; init; }
+}
 
 /// <summary>One service after every compose file in effect was merged (override files, documents, anchors, merge keys).</summary>
 public sealed class ComposeService
@@ -146,6 +150,9 @@ public sealed class ComposeService
     public ImmutableArray<ComposeValue> SecurityOpt { get; set; } = [];
 
     public ImmutableArray<EnvVar> Environment { get; set; } = [];
+
+    /// <summary>The service's <c>sysctls</c> (map or list form), merged like <c>environment</c>.</summary>
+    public ImmutableArray<EnvVar> Sysctls { get; set; } = [];
 
     public ImmutableArray<ComposeValue> Command { get; set; } = [];
 

@@ -266,10 +266,11 @@ public sealed class IptablesRuleSet
     /// exemption for the tor user (<paramref name="torUser"/>, else a usual tor user name or a script variable named
     /// like one, e.g. <c>$TOR_UID</c>). Null when it does not.
     /// </summary>
-    public TorProxyEvidence? TorTransparentProxy(IReadOnlyCollection<int>? torPorts = null, string? torUser = null)
+    public TorProxyEvidence? TorTransparentProxy(IReadOnlyCollection<int>? torPorts = null, string? torUser = null, IptablesFamily? only = null)
     {
         var ports = torPorts ?? DefaultTorPorts;
-        foreach (var family in Families)
+        var families = only is { } f ? Families.Where(x => x == f).ToImmutableArray() : Families;
+        foreach (var family in families)
         {
             foreach (var r in NatRedirects(family))
             {
@@ -280,7 +281,7 @@ public sealed class IptablesRuleSet
             }
         }
 
-        foreach (var family in Families)
+        foreach (var family in families)
         {
             foreach (var rule in Rules(family))
             {
@@ -416,7 +417,11 @@ public sealed class IptablesRuleSet
         var result = Tri.Yes;
         foreach (var o in m.Options)
         {
-            var value = o.IsSymbolic ? Tri.Unknown : Negate(Option(m.Name, o, packet), o.Negated);
+            // A packet whose user no rule names (Uid null) is not the user a script variable holds; a packet carrying
+            // the variable's own text is.
+            var value = o.Name == "uid-owner" && (packet.Uid is null || o.Value == packet.Uid)
+                ? Negate(Of(packet.Uid is not null), o.Negated)
+                : o.IsSymbolic ? Tri.Unknown : Negate(Option(m.Name, o, packet), o.Negated);
             result = And(result, value);
         }
 
