@@ -779,6 +779,7 @@ public sealed class DeploymentBuilder
             .GroupBy(d => Path.GetDirectoryName(d.Tor!.Main.FullPath)!, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Select(d => d.Tor!).DistinctBy(t => t.Main).ToList(), StringComparer.Ordinal);
         var carriersOf = _ruleSets.ToDictionary(r => r, r => Carriers(r.Tree.FullPath));
+        var ruleSetFolders = _ruleSets.Select(r => Path.GetDirectoryName(r.Tree.FullPath)!).ToHashSet(StringComparer.Ordinal);
         var result = ImmutableArray.CreateBuilder<Firewall>();
         foreach (var ruleSet in _ruleSets)
         {
@@ -796,7 +797,7 @@ public sealed class DeploymentBuilder
 
             if (tor.Count == 0)
             {
-                (tor, join) = TorAbove(folder, torByFolder);
+                (tor, join) = TorAbove(folder, torByFolder, ruleSetFolders);
             }
 
             var settings = tor.Select(TorTransparentSettings.Of).ToImmutableArray();
@@ -844,13 +845,16 @@ public sealed class DeploymentBuilder
         return ([], string.Empty);
     }
 
-    /// <summary>The torrc files of the nearest folder above that holds any, within the project and the linted root; none when they lie in several folders.</summary>
-    private (List<TorConfig> Tor, string Join) TorAbove(string folder, Dictionary<string, List<TorConfig>> torByFolder)
+    /// <summary>
+    /// The torrc files of the nearest folder above that holds any, within the project and the linted root; none when
+    /// they lie in several folders. A torrc beside another rule set belongs to that one.
+    /// </summary>
+    private (List<TorConfig> Tor, string Join) TorAbove(string folder, Dictionary<string, List<TorConfig>> torByFolder, HashSet<string> ruleSetFolders)
     {
         var root = _workspace.Root.TrimEnd(Path.DirectorySeparatorChar);
         for (var level = folder; !string.IsNullOrEmpty(level); level = Path.GetDirectoryName(level))
         {
-            var found = torByFolder.Where(kv => PathContainment.IsAtOrBelow(kv.Key, level)).ToList();
+            var found = torByFolder.Where(kv => PathContainment.IsAtOrBelow(kv.Key, level) && !ruleSetFolders.Contains(kv.Key)).ToList();
             if (found.Count == 1)
             {
                 return (found[0].Value, $"the torrc in the same project ({Path.GetRelativePath(folder, found[0].Key).Replace(Path.DirectorySeparatorChar, '/')})");

@@ -33,9 +33,13 @@ public sealed class FirewallTorrcMismatch : IRule
             var seen = new HashSet<IptablesRule>();
             foreach (var hook in new[] { "OUTPUT", "PREROUTING" })
             {
-                var dns = firewall.RuleSet.Evaluate(new IptablesPacket(family, "udp", Destination: to, SourcePort: 40000, DestinationPort: 53), "nat", hook);
+                // A gateway's clients arrive on the interface its redirects name.
+                var inInterface = hook == "PREROUTING"
+                    ? firewall.RuleSet.NatRedirects(family).Where(r => r.Chain == hook).Select(r => r.Rule.Command.Criterion("in-interface")).FirstOrDefault(i => i is { Negated: false, IsSymbolic: false })?.Value
+                    : null;
+                var dns = firewall.RuleSet.Evaluate(new IptablesPacket(family, "udp", Destination: to, SourcePort: 40000, DestinationPort: 53, InInterface: inInterface), "nat", hook);
                 Redirect(ctx, firewall, family, hook, dns, "DNSPort", "DNS (udp/53)", firewall.Tor.SelectMany(t => t.DnsPorts).ToList(), 53, seen, torrc);
-                var tcp = firewall.RuleSet.Evaluate(new IptablesPacket(family, "tcp", Destination: to, SourcePort: 40000, DestinationPort: 443), "nat", hook);
+                var tcp = firewall.RuleSet.Evaluate(new IptablesPacket(family, "tcp", Destination: to, SourcePort: 40000, DestinationPort: 443, InInterface: inInterface), "nat", hook);
                 Redirect(ctx, firewall, family, hook, tcp, "TransPort", "TCP", firewall.Tor.SelectMany(t => t.TransPorts).ToList(), 443, seen, torrc);
             }
 
@@ -66,7 +70,9 @@ public sealed class FirewallTorrcMismatch : IRule
             var edit = single is { } target ? PortEdit(rule, target) : null;
             ctx.Report(rule.Location,
                 $"This rule redirects {what} to port {port}, but {torSide}. Redirect it to the port tor listens on{(single is { } p ? $" ({p})" : string.Empty)}, or change the torrc to match.",
-                related: has.Count > 0 ? [new RelatedLocation(has[0].Line.Location, $"The torrc's {option}.")] : null,
+                related: [has.Count > 0
+                    ? new RelatedLocation(has[0].Line.Location, $"The torrc's {option}.")
+                    : new RelatedLocation(FileStart(firewall.Tor[0].Config.Main), $"The torrc, which sets no {option}.")],
                 fix: edit is null ? null : Fix.Safe($"redirect to {option} {single}", edit));
             return;
         }
@@ -89,6 +95,8 @@ public sealed class FirewallTorrcMismatch : IRule
                 related: [new RelatedLocation(listener.Line.Location, $"The torrc's {option}.")]);
         }
     }
+
+    private static SourceLocation FileStart(SyntaxTree tree) => new(tree, tree.Text.Lines.Count > 0 ? tree.Text.Lines[0].Span : default);
 
     /// <summary>
     /// Whether a listener receives what the rule sends: REDIRECT in OUTPUT goes to 127.0.0.1 (::1); in PREROUTING to the

@@ -40,9 +40,10 @@ public sealed partial class MiddleboxForwardFailOpen : IRule
                     : verdict.ByPolicy ? IptablesFixes.Append(ruleSet, family, "filter", "FORWARD", "-j DROP") : null;
             }
 
-            ctx.Report(IptablesFacts.ChainEnd(firewall, family, "filter", "FORWARD", verdict),
-                $"This gateway redirects its clients' traffic to Tor in PREROUTING ({ConfigLint.Rules.CrossFile.CrossFileFacts.At(redirect.Rule.Location)}) and forwards packets ({forwarding}), but {end}: the clients' {what} and anything not redirected is routed out directly with the gateway's real address. End FORWARD with '-A FORWARD -j DROP' (after any accepts meant for other routing).",
-                related: [new RelatedLocation(redirect.Rule.Location, "The PREROUTING redirect to Tor.")],
+            var location = IptablesFacts.ChainEnd(firewall, family, "filter", "FORWARD", verdict);
+            ctx.Report(location,
+                $"This gateway redirects its clients' traffic to Tor in PREROUTING{(location == redirect.Rule.Location ? string.Empty : $" ({ConfigLint.Rules.CrossFile.CrossFileFacts.At(redirect.Rule.Location)})")} and forwards packets ({forwarding}), but {end}: the clients' {what} and anything not redirected is routed out directly with the gateway's real address. End FORWARD with '-A FORWARD -j DROP' (after any accepts meant for other routing).",
+                related: location == redirect.Rule.Location ? null : [new RelatedLocation(redirect.Rule.Location, "The PREROUTING redirect to Tor.")],
                 fix: edit is null ? null : Fix.Safe("end FORWARD with DROP", edit));
         }
     }

@@ -87,6 +87,11 @@ internal static class IptablesFacts
         }
 
         var c = firewall.RuleSet.Chain(family, table, chain);
+        if (!firewall.RuleSet.IsScript && c is { PolicyIsDefault: true, Rules.Count: 0 })
+        {
+            return $"the file loads no {table} table, so {chain} keeps the kernel's ACCEPT policy";
+        }
+
         return c?.PolicyIsDefault != false
             ? firewall.RuleSet.IsScript
                 ? $"the {table} {chain} chain falls through to the default ACCEPT policy (the script never sets '-P {chain} DROP' and adds no final REJECT or DROP)"

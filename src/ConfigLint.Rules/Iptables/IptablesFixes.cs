@@ -30,10 +30,12 @@ internal static class IptablesFixes
 
             var last = block.Value.Commands.LastOrDefault(c => c.Command?.Chain == chain);
             var at = last is not null ? LineEnd(ruleSet.Tree, last.Span) : LineStart(ruleSet.Tree, block.Value.Commit.Span.Start);
-            return new TextEdit(ruleSet.Tree, new TextSpan(at, 0), SaveLine(ruleSet, family, $"-A {chain} {spec}", insertBefore: last is null));
+            return new TextEdit(ruleSet.Tree, new TextSpan(at, 0), SaveLine(ruleSet, family, $"-A {chain} {spec}"));
         }
 
-        return rules.Count == 0 ? null : ScriptLine(ruleSet, rules[^1], table, $"-A {chain} {spec}", after: true);
+        // An empty chain in a script: after the script's last command of the family (its rules are all in by then).
+        var anchor = rules.Count > 0 ? rules[^1] : ruleSet.Rules(family).Where(r => RunsOnce(ruleSet, r)).MaxBy(r => r.Location.Span.Start);
+        return anchor is null ? null : ScriptLine(ruleSet, anchor, table, $"-A {chain} {spec}", after: true);
     }
 
     /// <summary>Adds the rules at the top of the chain, in order. Null when no safe place exists.</summary>
@@ -55,7 +57,7 @@ internal static class IptablesFixes
             }
 
             var at = LineStart(ruleSet.Tree, (first?.Span ?? block.Value.Commit.Span).Start);
-            return new TextEdit(ruleSet.Tree, new TextSpan(at, 0), string.Concat(specs.Select(s => SaveLine(ruleSet, family, $"-A {chain} {s}", insertBefore: true))));
+            return new TextEdit(ruleSet.Tree, new TextSpan(at, 0), string.Concat(specs.Select(s => SaveLine(ruleSet, family, $"-A {chain} {s}"))));
         }
 
         if (rules.Count == 0)
@@ -141,11 +143,10 @@ internal static class IptablesFixes
         return end < 0 ? text : text[..end];
     }
 
-    private static string SaveLine(IptablesRuleSet ruleSet, IptablesFamily family, string line, bool insertBefore)
+    private static string SaveLine(IptablesRuleSet ruleSet, IptablesFamily family, string line)
     {
         var prefix = ruleSet.Families.Length > 1 ? (family == IptablesFamily.V4 ? "-4 " : "-6 ") : string.Empty;
-        var newline = NewLine(ruleSet.Tree);
-        return insertBefore ? prefix + line + newline : prefix + line + newline;
+        return prefix + line + NewLine(ruleSet.Tree);
     }
 
     private static (IReadOnlyList<IptablesCommandLineSyntax> Commands, SyntaxNode Commit)? Block(IptablesDocumentSyntax document, string table)

@@ -19,6 +19,8 @@ public class CliTests
     [InlineData("tor-relay", 1)]
     [InlineData("squid-forward-proxy", 1)]
     [InlineData("squid-forward-proxy-hardened", 0)]
+    [InlineData("transparent-proxy", 1)]
+    [InlineData("transparent-proxy-hardened", 0)]
     public void Check_on_examples_matches_snapshot(string example, int expectedCode)
     {
         var (code, output, err) = Run("check", $"examples/{example}");

@@ -100,8 +100,14 @@ public partial class RuleCatalogTests
             return files.ShouldHaveSingleItem();
         }
 
-        var main = language switch { "torrc" => "torrc", "compose" => "compose.yaml", "squid" => "squid.conf", "nginx" => "nginx.conf", "crossfile" => "compose.yaml", _ => "Dockerfile" };
+        var main = language switch { "torrc" => "torrc", "compose" => "compose.yaml", "squid" => "squid.conf", "nginx" => "nginx.conf", "crossfile" => "compose.yaml", "iptables" => "rules.v4", _ => "Dockerfile" };
         var path = Path.Combine(folder, kind, main);
+        if (language == "crossfile" && !File.Exists(path))
+        {
+            // A cross-file rule between a firewall and a torrc shows the rule set.
+            path = Path.Combine(folder, kind, "rules.v4");
+        }
+
         File.Exists(path).ShouldBeTrue($"{folder}: needs {kind}.* or {kind}/{main}");
         return path;
     }
