@@ -180,4 +180,9 @@ public partial class IptablesOracleTests(ITestOutputHelper output)
 
         static string[] Insert(string[] lines, int at, string text) => [.. lines.Take(at), text, .. lines.Skip(at)];
     }
+
+    /// <summary><c>configlint fix</c> never turns a rule set iptables-restore accepts into one it rejects (fixtures, examples, corpus).</summary>
+    [IptablesRestoreFact]
+    public void Fixed_rule_sets_still_pass_iptables_restore() =>
+        FixOracle.AssertDaemonAcceptsFixedFiles(ConfigLint.Syntax.Language.Iptables, "iptables", "iptables-restore", f => Restore(f, IsV6(f), out _) is null, output);
 }

@@ -23,15 +23,21 @@ public static class FixOracle
             ? Directory.EnumerateFiles(Path.Combine(Repo.Corpus, corpusFolder), "*", SearchOption.AllDirectories)
             : [];
         return local.Concat(corpus)
-            .Where(f => !f.EndsWith(".txt", StringComparison.Ordinal) && Detect(f) == language)
+            .Where(f => !f.EndsWith(".txt", StringComparison.Ordinal) && Detect(f, language) == language)
             .Order(StringComparer.Ordinal);
     }
 
-    private static Language? Detect(string file)
+    private static Language? Detect(string file, Language wanted)
     {
         if (LanguageDetector.ByName(file) is { } byName)
         {
             return byName;
+        }
+
+        if (wanted == Language.Iptables)
+        {
+            // iptables-save files have no fixed name: their content decides, as in a real run.
+            return LanguageDetector.ByContent(file, File.ReadAllText(file));
         }
 
         return file.EndsWith(".torrc", StringComparison.Ordinal) || Path.GetFileName(file).StartsWith("torrc", StringComparison.Ordinal) ? Language.Tor
