@@ -63,6 +63,7 @@ public sealed class AnalyzerDriver
         }
 
         var deployment = ProjectBinder.Bind(trees, workspace);
+        notes.AddRange(deployment.Firewalls.Where(f => f.RuleSet.Notes.Length > 0 && scope.Contains(f.RuleSet.Tree.FullPath)).Select(f => FirewallNote(f.RuleSet)));
         var findings = RuleRunner.Run(_rules.Where(r => FindingPolicy.IsSelected(r.Descriptor, options)), deployment, errors);
         RuleRunner.AddBuiltIns(deployment, deployment.TorConfigs.SelectMany(c => c.Diagnostics).Concat(deployment.ComposeProjects.SelectMany(p => p.Diagnostics))
             .Concat(deployment.SquidConfigs.SelectMany(c => c.Diagnostics)).Concat(deployment.NginxConfigs.SelectMany(c => c.Diagnostics)), findings);
@@ -85,5 +86,18 @@ public sealed class AnalyzerDriver
             Rules = [.. Descriptors.Where(d => FindingPolicy.IsSelected(d, options)).OrderBy(d => d.Id, StringComparer.Ordinal)],
             Workspace = workspace,
         };
+    }
+
+    /// <summary>
+    /// What the iptables reader could not follow in a file, said rather than guessed: the first note with its line and
+    /// column, and how many more there are.
+    /// </summary>
+    private static string FirewallNote(ConfigLint.Semantics.Iptables.IptablesRuleSet ruleSet)
+    {
+        var first = ruleSet.Notes[0];
+        var position = first.Location.Tree.Text.Lines.GetLinePosition(first.Location.Span.Start);
+        var more = ruleSet.Notes.Length > 1 ? $" ({ruleSet.Notes.Length - 1} more in this file)" : string.Empty;
+        var skipped = ruleSet.Understood ? string.Empty : " The file's rules are not analysed.";
+        return $"{ruleSet.Tree.Path}:{position.Line + 1}:{position.Character + 1}: {first.Message}{more}{skipped}";
     }
 }
