@@ -23,14 +23,14 @@ public static class FindingPolicy
         var result = new List<Finding>();
         foreach (var group in findings.GroupBy(f => (f.Path, f.RuleId)))
         {
-            var list = group.ToList();
-            if (list.Count <= MaxFindingsPerRuleAndFile)
+            // Duplicates (the same finding reached through two paths, e.g. a symlink loop) do not count toward the cap.
+            var ordered = Ordered(group);
+            if (ordered.Length <= MaxFindingsPerRuleAndFile)
             {
-                result.AddRange(list);
+                result.AddRange(ordered);
                 continue;
             }
 
-            var ordered = Ordered(list);
             result.AddRange(ordered.Take(MaxFindingsPerRuleAndFile));
             var first = ordered[MaxFindingsPerRuleAndFile];
             result.Add(first with

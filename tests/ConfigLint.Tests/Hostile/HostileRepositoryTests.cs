@@ -123,6 +123,24 @@ public class HostileRepositoryTests
         run.Stdout.ShouldContain("real/torrc(1,11): warning TOR001");
     }
 
+    /// <summary>
+    /// Found by the fuzzer: a glob include through a symlink loop reports one finding under two paths; the
+    /// per-file cap must count the distinct findings, not crash on the duplicates.
+    /// </summary>
+    [LinuxFact]
+    public void A_glob_include_through_a_symlink_loop_with_duplicate_findings_is_reported_not_crashed()
+    {
+        using var t = new HostileTree();
+        t.Write("torrc", "%include *\nHiddenService");
+        t.Write("extra.torrc", "%include *");
+        t.Symlink("loop", ".");
+        // The include that runs into the loop is a read error (exit 2), said in plain words; the findings still print.
+        var run = t.Run(TimeSpan.FromSeconds(30), "check", "--format", "json", ".").ShouldEndCleanly(2);
+        RuleIds(run.Stdout).ShouldContain("CL0004 torrc");
+        run.Stderr.ShouldContain("a symlink loop");
+        run.Stderr.ShouldNotContain("Exception");
+    }
+
     [LinuxFact]
     public void Row4_a_fifo_as_include_target_or_configuration_never_blocks()
     {
