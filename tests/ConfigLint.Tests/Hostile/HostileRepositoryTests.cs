@@ -136,7 +136,7 @@ public class HostileRepositoryTests
         t.Symlink("loop", ".");
         // The include that runs into the loop is a read error (exit 2), said in plain words; the findings still print.
         var run = t.Run(TimeSpan.FromSeconds(30), "check", "--format", "json", ".").ShouldEndCleanly(2);
-        RuleIds(run.Stdout).ShouldContain("CL0004 torrc");
+        RuleIds(run.Stdout).ShouldContain("CL0004 extra.torrc");
         run.Stderr.ShouldContain("a symlink loop");
         run.Stderr.ShouldNotContain("Exception");
     }
