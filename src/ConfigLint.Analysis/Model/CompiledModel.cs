@@ -3,6 +3,7 @@ using System.Globalization;
 using ConfigLint.Analysis.Engine;
 using ConfigLint.Semantics;
 using ConfigLint.Semantics.Compose;
+using ConfigLint.Semantics.Iptables;
 using ConfigLint.Semantics.Nginx;
 using ConfigLint.Semantics.Squid;
 using ConfigLint.Semantics.Tor;
@@ -14,7 +15,7 @@ namespace ConfigLint.Analysis.Model;
 // What `configlint compile` prints: the deployment model as plain values (paths as shown to the user). The names are
 // the JSON contract of issue 12; the renderer writes them as they are here, in camelCase.
 
-public sealed record CompiledModel(ImmutableArray<CompiledProject> Projects, ImmutableArray<StandaloneFile> Standalone);
+public sealed record CompiledModel(ImmutableArray<CompiledProject> Projects, ImmutableArray<StandaloneFile> Standalone, ImmutableArray<CompiledFirewall> Firewalls);
 
 public sealed record CompiledProject(
     string Root,
@@ -67,6 +68,58 @@ public sealed record CompiledOnionPort(int VirtualPort, string Target, CompiledB
 public sealed record CompiledBackend(string Service, string Path, int Line);
 
 public sealed record StandaloneFile(string Path, string Kind);
+
+/// <summary>
+/// An iptables rule set (issue 14) and its egress: the other rule sets of its host, why it counts as a Tor transparent
+/// proxy (or null), the torrc it was joined to, the compose services that carry it, what the deployment says about
+/// IPv6 there (<c>disabled (…)</c>, <c>enabled (…)</c> or null), and per family what each probe packet ends in
+/// (<see cref="FirewallEgress"/>).
+/// </summary>
+public sealed record CompiledFirewall(
+    string Path,
+    string Format,
+    ImmutableArray<string> Families,
+    ImmutableArray<string> Companions,
+    CompiledTorProxy? TorProxy,
+    CompiledFirewallTor? Tor,
+    ImmutableArray<string> Carriers,
+    string? Ipv6,
+    ImmutableArray<CompiledEgress> Egress)
+{
+    /// <summary>The carriers as (project root, service name): what <c>graph</c> draws the rule set from. Not part of the JSON.</summary>
+    public ImmutableArray<(string Project, string Service)> CarrierServices { get; init; } = [];
+}
+
+public sealed record CompiledTorProxy(string Reason, string Path, int Line);
+
+/// <summary>The torrc files a rule set was joined to, how they were found, and their TransPort and DNSPort ports.</summary>
+public sealed record CompiledFirewallTor(ImmutableArray<string> Configs, string Join, ImmutableArray<int> TransPorts, ImmutableArray<int> DnsPorts);
+
+/// <summary>One family's probes; <paramref name="Gateway"/> when nat PREROUTING redirects (client probes follow the host's).</summary>
+public sealed record CompiledEgress(string Family, bool Gateway, ImmutableArray<CompiledProbe> Probes);
+
+/// <summary>
+/// One probe's walk. <paramref name="Outcome"/>: <c>redirected</c>, <c>leaks</c>, <c>direct</c> (the tor user's own
+/// connection let out), <c>blocked</c> or <c>unknown</c>. <paramref name="DecidedBy"/> is <c>rule</c> (at
+/// <paramref name="Path"/>:<paramref name="Line"/>), <c>policy</c> (<paramref name="Policy"/>, at the line that set it, null for the
+/// kernel's default) or null (nothing decided: an unknown outcome).
+/// </summary>
+public sealed record CompiledProbe(
+    string Probe,
+    string Label,
+    string Traffic,
+    string Packet,
+    string Outcome,
+    string? To,
+    int? ToPort,
+    string? TorListener,
+    bool? ViaTor,
+    string Chain,
+    string? DecidedBy,
+    string? Policy,
+    string? Path,
+    int? Line,
+    string Reason);
 
 /// <summary>Projects an analysis's <see cref="Deployment"/> onto the <see cref="CompiledModel"/> contract: it only reads the model's links.</summary>
 public static class ModelCompiler
@@ -137,8 +190,41 @@ public static class ModelCompiler
             standalone.Add(new StandaloneFile(tree.Path, KindOf(tree.Language)));
         }
 
-        return new CompiledModel([.. projects], [.. standalone]);
+        return new CompiledModel([.. projects], [.. standalone],
+            [.. deployment.Firewalls.OrderBy(f => f.RuleSet.Tree.Path, StringComparer.Ordinal).Select(f => Firewall(f, ShowPath))]);
     }
+
+    private static CompiledFirewall Firewall(Firewall firewall, Func<string, string> showPath)
+    {
+        var ruleSet = firewall.RuleSet;
+        var ipv6 = firewall.Ipv6Disabled is { } off ? $"disabled ({off.Text})" : firewall.Ipv6Enabled is { } on ? $"enabled ({on.Text})" : null;
+        return new CompiledFirewall(
+            ruleSet.Tree.Path,
+            ruleSet.IsScript ? "script" : "iptables-save",
+            [.. ruleSet.Families.Order().Select(FamilyKey)],
+            [.. firewall.Companions.Select(c => c.Tree.Path).Order(StringComparer.Ordinal)],
+            firewall.TorProxy is { } proxy ? new CompiledTorProxy(proxy.Reason, proxy.Rule.Location.Path, Line(proxy.Rule.Location)) : null,
+            firewall.Tor.Length == 0 ? null : new CompiledFirewallTor([.. firewall.Tor.Select(t => t.Config.Main.Path)], firewall.TorJoin ?? string.Empty, firewall.TransPorts, firewall.DnsPorts),
+            [.. firewall.Carriers.Select(c => c.Name)],
+            ipv6,
+            [.. FirewallEgress.Of(firewall).Select(e => new CompiledEgress(FamilyKey(e.Family), e.Gateway, [.. e.Results.Select(Probe)]))])
+        {
+            CarrierServices = [.. firewall.Carriers.Select(c => (showPath(c.Project.Directory), c.Name))],
+        };
+
+        CompiledProbe Probe(EgressResult r)
+        {
+            var at = r.Rule?.Location ?? r.PolicyLocation;
+            return new CompiledProbe(r.Probe.Id, r.Probe.Label, r.Probe.Traffic == EgressTraffic.Local ? "local" : "client", r.Probe.Description,
+                r.Outcome.ToString().ToLowerInvariant(), r.To, r.ToPort, r.TorListener, r.ViaTor, r.Chain,
+                r.Rule is not null ? "rule" : r.Policy is not null ? "policy" : null, r.Rule is null ? r.Policy : null,
+                at?.Path ?? (r.Policy is not null ? ruleSet.Tree.Path : null), at is null ? null : Line(at), r.Reason);
+        }
+    }
+
+    private static string FamilyKey(IptablesFamily family) => family == IptablesFamily.V4 ? "ipv4" : "ipv6";
+
+    private static int Line(SourceLocation location) => location.LineSpan.Start.Line + 1;
 
     private static CompiledDaemon Daemon(DaemonInstance daemon) => new(
         daemon.KindName,

@@ -8,7 +8,7 @@ internal static class CompileCommand
 {
     public static Command Create(CliEnvironment env) => ModelCommand.Create(env,
         "compile",
-        "Print the resolved deployment model: projects, services, daemons and their config files, listeners and exposure, onion services.",
+        "Print the resolved deployment model: projects, services, daemons and their config files, listeners and exposure, onion services, iptables rule sets and what their probes leak or redirect.",
         CommonOptions.Choice("--format", "Output format: json (the contract) or text.", "json", "json", "text"),
         format => format == "text" ? (model, _) => ModelRenderer.Text(model) : (model, _) => ModelRenderer.Json(model));
 }

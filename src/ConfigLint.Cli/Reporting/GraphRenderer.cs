@@ -10,7 +10,8 @@ namespace ConfigLint.Cli.Reporting;
 /// edges from them to the services they reach (labelled with the host address and port, and the exposure); services
 /// with the daemons they run; networks (internal ones dashed); <c>.onion</c> → HiddenServicePort → backend. A service
 /// with error findings in its compose definition, its Dockerfile or its daemon's configuration is drawn in red with
-/// the count. Mermaid (renders in GitHub markdown) or Graphviz DOT.
+/// the count. An iptables rule set is a node; a Tor transparent proxy's has the host's egress through it: what nat
+/// redirects to tor, and what leaks to the Internet with the real address. Mermaid (renders in GitHub markdown) or Graphviz DOT.
 /// </summary>
 public static class GraphRenderer
 {
@@ -92,7 +93,7 @@ public static class GraphRenderer
         foreach (var e in g.Edges)
         {
             var arrow = e.Dashed ? "-.-" : "-->";
-            sb.Append($"  {e.From} {arrow}|\"{MermaidText(e.Label)}\"| {e.To}\n");
+            sb.Append($"  {e.From} {arrow}|\"{MermaidText(e.Label).Replace("\n", "<br/>", StringComparison.Ordinal)}\"| {e.To}\n");
             if (e.Error)
             {
                 red.Add(linkIndex);
@@ -208,7 +209,113 @@ public static class GraphRenderer
             nodes.Add(new Node("file_" + Id(file.Path), $"{file.Kind}: {file.Path}{(count > 0 ? $"\n{count} error finding{(count == 1 ? "" : "s")}" : string.Empty)}", "file", count > 0, false));
         }
 
+        Firewalls(model, errors, nodes, edges);
+
         return new Graph(nodes, edges, clusters);
+    }
+
+    /// <summary>
+    /// Each iptables rule set as a node; for a Tor transparent proxy, the host's (or its carriers') egress through it:
+    /// an edge to the joined tor (its service or standalone torrc, else a tor node named by port) labelled with what nat
+    /// redirects where, tor's own edge to the Internet, and a red edge to the Internet with what leaks. Blocked traffic is not drawn.
+    /// </summary>
+    private static void Firewalls(CompiledModel model, List<Finding> errors, List<Node> nodes, List<Edge> edges)
+    {
+        var torToInternet = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var firewall in model.Firewalls)
+        {
+            var id = "fw_" + Id(firewall.Path);
+            var count = errors.Count(f => f.Path == firewall.Path);
+            var kind = firewall.TorProxy is null ? string.Empty : "\nTor transparent proxy";
+            nodes.Add(new Node(id, $"iptables: {firewall.Path}{kind}{(count > 0 ? $"\n{count} error finding{(count == 1 ? "" : "s")}" : string.Empty)}", "firewall", count > 0, false));
+            if (firewall.TorProxy is null)
+            {
+                continue;
+            }
+
+            // The carriers' service nodes (p{project index}_svc_…), else the host.
+            var carriers = firewall.CarrierServices
+                .Select(c => (Index: model.Projects.ToList().FindIndex(p => p.Root == c.Project && p.Services.Any(s => s.Name == c.Service)), c.Service))
+                .Where(c => c.Index >= 0)
+                .Select(c => $"p{c.Index}_svc_{Id(c.Service)}")
+                .ToList();
+            foreach (var from in carriers.Count > 0 ? carriers : ["host"])
+            {
+                edges.Add(new Edge(from, id, firewall.Egress.Any(e => e.Gateway) ? "egress (host and clients)" : "egress", false, false));
+            }
+
+            var several = firewall.Egress.Length > 1;
+            var probes = firewall.Egress.SelectMany(e => e.Probes.Select(p => (Family: e.Family == "ipv4" ? "IPv4 " : "IPv6 ", Probe: p)))
+                .Where(x => x.Probe.Probe != "tor-tcp")
+                .Select(x => (What: (several ? x.Family : string.Empty) + (x.Probe.Traffic == "client" ? "client " : string.Empty) + What(x.Probe.Probe), x.Probe))
+                .ToList();
+
+            var redirected = probes.Where(x => x.Probe.Outcome == "redirected").ToList();
+            if (redirected.Count > 0)
+            {
+                var tor = TorNode(model, firewall);
+                if (tor is null)
+                {
+                    tor = id + "_tor";
+                    var ports = redirected.Select(x => x.Probe.ToPort).OfType<int>().Distinct().Order().Select(p => p.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    nodes.Add(new Node(tor, $"tor (no torrc joined)\nport {string.Join(", ", ports)}", "service", false, true));
+                }
+
+                var lines = redirected
+                    .GroupBy(x => (x.Probe.TorListener, x.Probe.ToPort, x.Probe.ViaTor))
+                    .Select(g => $"{string.Join(", ", g.Select(x => x.What).Distinct())} → {Where(g.First().Probe)}");
+                edges.Add(new Edge(id, tor, string.Join("\n", lines), false, false));
+                if (redirected.Any(x => x.Probe.ViaTor != false) && torToInternet.Add(tor)
+                    && !firewall.Egress.SelectMany(e => e.Probes).Any(p => p.Probe == "tor-tcp" && p.Outcome == "blocked"))
+                {
+                    edges.Add(new Edge(tor, "internet", "Tor network", false, false));
+                }
+            }
+
+            var leaks = probes.Where(x => x.Probe.Outcome == "leaks").Select(x => x.What).Distinct().ToList();
+            if (leaks.Count > 0)
+            {
+                edges.Add(new Edge(id, "internet", $"{string.Join(", ", leaks)} leak{(leaks.Count == 1 ? "s" : string.Empty)} (real IP)", false, true));
+            }
+        }
+
+        static string What(string probe) => probe switch
+        {
+            "tcp-new" => "tcp",
+            "udp-443" => "udp",
+            "tcp-invalid" => "invalid tcp",
+            var other => other,
+        };
+
+        static string Where(CompiledProbe p)
+        {
+            var port = p.ToPort?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?";
+            return p.TorListener is { } listener
+                ? $"{listener} {port}{(p.ViaTor == false ? " (refused)" : string.Empty)}"
+                : $"{p.To}{(p.ViaTor == false ? " (nothing listens)" : string.Empty)}";
+        }
+    }
+
+    /// <summary>The node of the tor a rule set was joined to: the service running that torrc, else the standalone torrc; null when neither is drawn.</summary>
+    private static string? TorNode(CompiledModel model, CompiledFirewall firewall)
+    {
+        foreach (var config in firewall.Tor?.Configs ?? [])
+        {
+            for (var i = 0; i < model.Projects.Length; i++)
+            {
+                if (model.Projects[i].Services.FirstOrDefault(s => s.Daemons.Any(d => d.Kind == "tor" && d.ConfigFiles.Any(f => f.Path == config))) is { } service)
+                {
+                    return $"p{i}_svc_{Id(service.Name)}";
+                }
+            }
+
+            if (model.Standalone.Any(f => f.Path == config))
+            {
+                return "file_" + Id(config);
+            }
+        }
+
+        return null;
     }
 
     private static string DotNode(Node node)
@@ -220,6 +327,7 @@ public static class GraphRenderer
             "network" => "hexagon",
             "onion" => "doublecircle",
             "file" => "note",
+            "firewall" => "component",
             _ => "box",
         };
         var attrs = new List<string> { $"label={DotString(node.Label)}", $"shape={shape}" };
@@ -247,6 +355,7 @@ public static class GraphRenderer
             "network" => $"{node.Id}{{{{\"{text}\"}}}}",
             "onion" => $"{node.Id}(((\"{text}\")))",
             "file" => $"{node.Id}[/\"{text}\"/]",
+            "firewall" => $"{node.Id}[[\"{text}\"]]",
             _ => $"{node.Id}[\"{text}\"]",
         };
     }

@@ -170,10 +170,97 @@ public static class ModelRenderer
             }
 
             w.WriteEndArray();
+            w.WriteStartArray("firewalls");
+            foreach (var f in model.Firewalls)
+            {
+                Firewall(w, f);
+            }
+
+            w.WriteEndArray();
             w.WriteEndObject();
         }
 
         return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+    }
+
+    private static void Firewall(Utf8JsonWriter w, CompiledFirewall f)
+    {
+        w.WriteStartObject();
+        w.WriteString("path", f.Path);
+        w.WriteString("format", f.Format);
+        Strings(w, "families", f.Families);
+        Strings(w, "companions", f.Companions);
+        if (f.TorProxy is { } proxy)
+        {
+            w.WriteStartObject("torProxy");
+            w.WriteString("reason", proxy.Reason);
+            w.WriteString("path", proxy.Path);
+            w.WriteNumber("line", proxy.Line);
+            w.WriteEndObject();
+        }
+        else
+        {
+            w.WriteNull("torProxy");
+        }
+
+        if (f.Tor is { } tor)
+        {
+            w.WriteStartObject("tor");
+            Strings(w, "configs", tor.Configs);
+            w.WriteString("join", tor.Join);
+            Numbers(w, "transPorts", tor.TransPorts);
+            Numbers(w, "dnsPorts", tor.DnsPorts);
+            w.WriteEndObject();
+        }
+        else
+        {
+            w.WriteNull("tor");
+        }
+
+        Strings(w, "carriers", f.Carriers);
+        w.WriteString("ipv6", f.Ipv6);
+        w.WriteStartArray("egress");
+        foreach (var e in f.Egress)
+        {
+            w.WriteStartObject();
+            w.WriteString("family", e.Family);
+            w.WriteBoolean("gateway", e.Gateway);
+            w.WriteStartArray("probes");
+            foreach (var p in e.Probes)
+            {
+                w.WriteStartObject();
+                w.WriteString("probe", p.Probe);
+                w.WriteString("label", p.Label);
+                w.WriteString("traffic", p.Traffic);
+                w.WriteString("packet", p.Packet);
+                w.WriteString("outcome", p.Outcome);
+                w.WriteString("to", p.To);
+                NumberOrNull(w, "toPort", p.ToPort);
+                w.WriteString("torListener", p.TorListener);
+                if (p.ViaTor is { } via)
+                {
+                    w.WriteBoolean("viaTor", via);
+                }
+                else
+                {
+                    w.WriteNull("viaTor");
+                }
+
+                w.WriteString("chain", p.Chain);
+                w.WriteString("decidedBy", p.DecidedBy);
+                w.WriteString("policy", p.Policy);
+                w.WriteString("path", p.Path);
+                NumberOrNull(w, "line", p.Line);
+                w.WriteString("reason", p.Reason);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
     }
 
     /// <summary>The same model for a reader: one line per thing, indented by what it belongs to.</summary>
@@ -222,8 +309,87 @@ public static class ModelRenderer
             sb.Append($"standalone {f.Kind} {f.Path}\n");
         }
 
+        foreach (var f in model.Firewalls)
+        {
+            Firewall(sb, f);
+        }
+
         // Names and paths come from the repository: shown escaped, line by line.
         return string.Join('\n', sb.ToString().Split('\n').Select(Escape.ForTerminal));
+    }
+
+    /// <summary>A rule set's block: what it is and what it is joined to, then one line per probe and family.</summary>
+    private static void Firewall(StringBuilder sb, CompiledFirewall f)
+    {
+        var what = f.TorProxy is { } proxy ? $"Tor transparent proxy: {proxy.Reason.TrimEnd('.')} ({proxy.Path}:{proxy.Line})" : "not a Tor transparent proxy";
+        var torrc = f.Tor is { } tor ? $"; torrc: {string.Join(", ", tor.Configs)}, {tor.Join}" : "; no torrc joined";
+        sb.Append($"iptables {f.Path} ({what}{torrc})\n");
+        if (f.Companions.Length > 0)
+        {
+            sb.Append($"  same host: {string.Join(", ", f.Companions)}\n");
+        }
+
+        if (f.Carriers.Length > 0)
+        {
+            sb.Append($"  carried by: {string.Join(", ", f.Carriers)}\n");
+        }
+
+        if (f.Ipv6 is not null)
+        {
+            sb.Append($"  IPv6: {f.Ipv6}\n");
+        }
+
+        var width = f.Egress.SelectMany(e => e.Probes).Select(p => p.Label.Length).DefaultIfEmpty(0).Max();
+        foreach (var e in f.Egress)
+        {
+            var family = e.Family == "ipv4" ? "IPv4" : "IPv6";
+            foreach (var p in e.Probes)
+            {
+                sb.Append($"  {family} {p.Label.PadRight(width)} → {Verdict(p)}\n");
+            }
+        }
+    }
+
+    /// <summary>A probe's outcome in a few words, with where it was decided.</summary>
+    private static string Verdict(CompiledProbe p)
+    {
+        var where = p.DecidedBy switch
+        {
+            "rule" => $"{p.Chain} {p.Path}:{p.Line}",
+            "policy" => $"{p.Chain} policy {p.Policy}",
+            _ => p.Chain,
+        };
+        return p.Outcome switch
+        {
+            "redirected" => $"redirected to {p.To} ({(p.TorListener ?? (p.ViaTor is null ? "no torrc joined" : "no tor listener"))}{(p.ViaTor == false && p.TorListener is not null ? ", refused" : string.Empty)}; {where})",
+            "leaks" => $"LEAKS ({where})",
+            "direct" => $"leaves directly ({where})",
+            "blocked" => $"blocked ({where})",
+            _ => $"unknown ({p.Reason})",
+        };
+    }
+
+    private static void Numbers(Utf8JsonWriter w, string name, IEnumerable<int> values)
+    {
+        w.WriteStartArray(name);
+        foreach (var v in values)
+        {
+            w.WriteNumberValue(v);
+        }
+
+        w.WriteEndArray();
+    }
+
+    private static void NumberOrNull(Utf8JsonWriter w, string name, int? value)
+    {
+        if (value is { } v)
+        {
+            w.WriteNumber(name, v);
+        }
+        else
+        {
+            w.WriteNull(name);
+        }
     }
 
     private static void Strings(Utf8JsonWriter w, string name, IEnumerable<string> values)

@@ -7,7 +7,7 @@ namespace ConfigLint.Tests.Cli;
 /// <summary><c>configlint graph</c>: DOT that Graphviz renders for every example, Mermaid, and the README's picture kept current.</summary>
 public partial class GraphTests
 {
-    public static TheoryData<string> Examples => new() { "onion-site", "onion-site-hardened", "onion-site-exposed", "tor-relay", "squid-forward-proxy", "squid-forward-proxy-hardened" };
+    public static TheoryData<string> Examples => new() { "onion-site", "onion-site-hardened", "onion-site-exposed", "tor-relay", "squid-forward-proxy", "squid-forward-proxy-hardened", "transparent-proxy", "transparent-proxy-hardened" };
 
     [GraphvizTheory]
     [MemberData(nameof(Examples))]
@@ -31,6 +31,45 @@ public partial class GraphTests
         mermaid.ShouldContain("network tor_network (internal)");
         var (_, dot, _) = CliRun.In(Path.Combine(Repo.Examples, "onion-site"), "graph", "--format", "dot", ".");
         dot.ShouldContain("label=\"network tor_network (internal)\", shape=hexagon, style=dashed");
+    }
+
+    [Fact]
+    public void A_transparent_proxy_is_drawn_with_what_it_redirects_to_tor_and_what_leaks()
+    {
+        var (_, mermaid, _) = CliRun.In(Path.Combine(Repo.Examples, "transparent-proxy"), "graph", ".");
+        mermaid.ShouldMatch(@"fw_rules_v4_\d+\[\[""iptables: rules.v4<br/>Tor transparent proxy<br/>\d+ error findings""\]\]");
+        mermaid.ShouldMatch(@"host -->\|""egress""\| fw_rules_v4_\d+\n");
+        mermaid.ShouldMatch(@"fw_rules_v4_\d+ -->\|""tcp → TransPort 9040<br/>dns → 127.0.0.1:6669 \(nothing listens\)<br/>udp → TransPort 9040 \(refused\)""\| file_torrc_\d+\n");
+        mermaid.ShouldMatch(@"file_torrc_\d+ -->\|""Tor network""\| internet\n");
+        mermaid.ShouldMatch(@"fw_rules_v4_\d+ -->\|""icmp, invalid tcp leak \(real IP\)""\| internet\n");
+        mermaid.ShouldContain("fw_tor_router_");
+
+        var (_, dot, _) = CliRun.In(Path.Combine(Repo.Examples, "transparent-proxy"), "graph", "--format", "dot", ".");
+        dot.ShouldMatch(@"fw_rules_v4_\d+ -> internet \[label=""icmp, invalid tcp leak \(real IP\)"", color=red, fontcolor=red\];");
+        dot.ShouldMatch(@"fw_rules_v4_\d+ \[label=""iptables: rules.v4\\nTor transparent proxy\\n\d+ error findings"", shape=component");
+    }
+
+    [Fact]
+    public void The_hardened_proxy_leaks_nothing_and_a_firewall_that_is_not_tor_is_only_a_node()
+    {
+        var (_, dot, _) = CliRun.In(Path.Combine(Repo.Examples, "transparent-proxy-hardened"), "graph", "--format", "dot", ".");
+        dot.ShouldMatch(@"fw_rules_v4_\d+ -> file_torrc_\d+ \[label=""tcp → TransPort 9040\\ndns → DNSPort 5353""\];");
+        dot.ShouldNotContain("leak");
+        dot.ShouldMatch(@"fw_rules_v6_\d+ \[label=""iptables: rules.v6"", shape=component\];");
+        dot.ShouldNotMatch(@"fw_rules_v6_\d+ ->");
+        dot.ShouldNotMatch(@"-> fw_rules_v6_\d+");
+    }
+
+    [Fact]
+    public void A_gateway_draws_its_clients_traffic_and_a_tor_node_by_port_when_no_torrc_is_joined()
+    {
+        using var t = new TempTree();
+        t.Write("rules.v4", "*nat\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -i eth1 -p tcp --syn -j REDIRECT --to-ports 9040\nCOMMIT\n*filter\n:INPUT DROP [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -i eth1 -p tcp --dport 9040 -j ACCEPT\nCOMMIT\n");
+        var (_, mermaid, _) = CliRun.In(t.Root, "graph", ".");
+        mermaid.ShouldMatch(@"host -->\|""egress \(host and clients\)""\| fw_rules_v4_\d+\n");
+        mermaid.ShouldMatch(@"fw_rules_v4_\d+_tor\[""tor \(no torrc joined\)<br/>port 9040""\]");
+        mermaid.ShouldMatch(@"fw_rules_v4_\d+ -->\|""client tcp → gateway:9040""\| fw_rules_v4_\d+_tor\n");
+        mermaid.ShouldMatch(@"""client dns, client udp, client icmp, client invalid tcp leak \(real IP\)""\| internet\n");
     }
 
     [Fact]
