@@ -802,7 +802,8 @@ public sealed class DeploymentBuilder
 
             var settings = tor.Select(TorTransparentSettings.Of).ToImmutableArray();
             var ports = settings.SelectMany(s => s.TransPortNumbers.Concat(s.DnsPortNumbers)).Concat(IptablesRuleSet.DefaultTorPorts).Distinct().ToList();
-            var evidence = ruleSet.TorTransparentProxy(ports, settings.Select(s => s.User).FirstOrDefault(u => u is not null));
+            var torrcPorts = settings.SelectMany(s => s.TransPortNumbers.Concat(s.DnsPortNumbers)).ToList();
+            var evidence = ruleSet.TorTransparentProxy(ports, settings.Select(s => s.User).FirstOrDefault(u => u is not null), torrcPorts: torrcPorts);
             result.Add(new Firewall(ruleSet, companions, settings, tor.Count == 0 ? null : join, [.. carriers], evidence,
                 Ipv6DisabledBy(ruleSet, carriers), Ipv6EnabledBy(carriers)) { ClassificationPorts = [.. ports.Order()] });
         }

@@ -23,8 +23,9 @@ public sealed partial class MiddleboxForwardFailOpen : IRule
         foreach (var family in IptablesFacts.TorFamilies(firewall))
         {
             var redirect = ruleSet.NatRedirects(family).FirstOrDefault(r => r.Chain == "PREROUTING" && r.ToPort is { } p && firewall.ClassificationPorts.Contains(p));
+            var lan = redirect?.Rule.Command.Criterion("in-interface") is { Negated: false, IsSymbolic: false } i ? i.Value : null;
             if (redirect is null || Forwarding(ruleSet, family) is not { } forwarding
-                || IptablesFacts.FailOpen(ruleSet, family, "filter", "FORWARD", family == IptablesFamily.V4 ? "192.168.42.23" : "fd42::23") is not var (verdict, what))
+                || IptablesFacts.FailOpen(ruleSet, family, "filter", "FORWARD", family == IptablesFamily.V4 ? "192.168.42.23" : "fd42::23", "PREROUTING", lan) is not var (verdict, what))
             {
                 continue;
             }

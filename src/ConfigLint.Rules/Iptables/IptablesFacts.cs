@@ -26,18 +26,38 @@ internal static class IptablesFacts
     }
 
     /// <summary>
-    /// Where the chain lets ordinary traffic through by its end: the first probe that ends in the chain's ACCEPT policy
-    /// or an unconditional ACCEPT. Null when every probe is stopped, or when a rule on the way could not be decided.
+    /// Where the chain lets ordinary traffic through by its end: the probes that the nat table (<paramref name="natHook"/>)
+    /// does not redirect and that end in the chain's ACCEPT policy or an unconditional ACCEPT, with the first one's
+    /// verdict and all their names. INVALID packets skip nat, as in the kernel. Null when every probe is redirected or
+    /// stopped, or when a rule on the way could not be decided.
     /// </summary>
-    public static (IptablesVerdict Verdict, string What)? FailOpen(IptablesRuleSet ruleSet, IptablesFamily family, string table, string chain, string? source = null)
+    public static (IptablesVerdict Verdict, string What)? FailOpen(IptablesRuleSet ruleSet, IptablesFamily family, string table, string chain,
+        string? source = null, string natHook = "OUTPUT", string? inInterface = null)
     {
         if (ruleSet.Chain(family, table, chain) is null)
         {
             return null;
         }
 
-        foreach (var (packet, what) in LeakProbes(family, source))
+        IptablesVerdict? first = null;
+        var leaks = new List<string>();
+        foreach (var (probe, what) in LeakProbes(family, source))
         {
+            var packet = probe with { InInterface = inInterface };
+            if (packet.State != "INVALID")
+            {
+                var nat = ruleSet.Evaluate(packet, "nat", natHook);
+                if (!nat.Certain)
+                {
+                    return null;
+                }
+
+                if (nat.Kind is IptablesVerdictKind.Redirect or IptablesVerdictKind.Dnat)
+                {
+                    continue;
+                }
+            }
+
             var verdict = ruleSet.Evaluate(packet, table, chain);
             if (!verdict.Certain)
             {
@@ -46,11 +66,12 @@ internal static class IptablesFacts
 
             if (verdict.Kind == IptablesVerdictKind.Accept && (verdict.ByPolicy || verdict.Rule is { IsUnconditional: true }))
             {
-                return (verdict, what);
+                first ??= verdict;
+                leaks.Add(what);
             }
         }
 
-        return null;
+        return first is null ? null : (first, string.Join(", ", leaks));
     }
 
     /// <summary>Whether tor's own connections still leave when the chain ends in REJECT: a rule (not the end) accepts a packet from the tor user.</summary>

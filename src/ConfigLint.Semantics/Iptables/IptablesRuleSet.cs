@@ -266,7 +266,8 @@ public sealed class IptablesRuleSet
     /// exemption for the tor user (<paramref name="torUser"/>, else a usual tor user name or a script variable named
     /// like one, e.g. <c>$TOR_UID</c>). Null when it does not.
     /// </summary>
-    public TorProxyEvidence? TorTransparentProxy(IReadOnlyCollection<int>? torPorts = null, string? torUser = null, IptablesFamily? only = null)
+    public TorProxyEvidence? TorTransparentProxy(IReadOnlyCollection<int>? torPorts = null, string? torUser = null, IptablesFamily? only = null,
+        IReadOnlyCollection<int>? torrcPorts = null)
     {
         var ports = torPorts ?? DefaultTorPorts;
         var families = only is { } f ? Families.Where(x => x == f).ToImmutableArray() : Families;
@@ -276,7 +277,7 @@ public sealed class IptablesRuleSet
             {
                 if (r.ToPort is { } port && ports.Contains(port))
                 {
-                    return new TorProxyEvidence($"nat {r.Rule.Target} sends {r.Protocol ?? "all"} traffic to port {port}, {(torPorts is null ? "a usual Tor transparent-proxy port" : "a port the torrc listens on")}.", r.Rule);
+                    return new TorProxyEvidence($"nat {r.Rule.Target} sends {r.Protocol ?? "all"} traffic to port {port}, {(torrcPorts?.Contains(port) == true || (torPorts is not null && torrcPorts is null && !DefaultTorPorts.Contains(port)) ? "a port the torrc listens on" : "a usual Tor transparent-proxy port")}.", r.Rule);
                 }
             }
         }
