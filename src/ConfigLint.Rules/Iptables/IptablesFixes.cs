@@ -97,8 +97,7 @@ internal static class IptablesFixes
     }
 
     /// <summary>Whether the text of the rule's command added exactly one rule (not a loop body, not a function called twice).</summary>
-    public static bool RunsOnce(IptablesRuleSet ruleSet, IptablesRule rule) =>
-        ruleSet.Tables.SelectMany(t => t.Chains).SelectMany(c => c.Rules).Count(r => r.Location.Span == rule.Location.Span) == 1;
+    public static bool RunsOnce(IptablesRuleSet ruleSet, IptablesRule rule) => ruleSet.RulesAddedAt(rule.Location.Span) == 1;
 
     private static TextEdit? ScriptLine(IptablesRuleSet ruleSet, IptablesRule anchor, string table, string command, bool after)
     {

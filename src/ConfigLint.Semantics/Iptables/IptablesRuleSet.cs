@@ -186,8 +186,20 @@ public sealed class IptablesRuleSet
         "NOTRACK", "TRACE", "AUDIT", "CHECKSUM", "IDLETIMER", "LED", "RATEEST", "SET", "TEE", "HMARK",
     };
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<IptablesFamily, ImmutableArray<IptablesRedirect>> _redirects = new();
+    private ILookup<Microsoft.CodeAnalysis.Text.TextSpan, IptablesRule>? _bySpan;
+
+    /// <summary>How many rules the command at a span added (more than one for a loop body or a function called twice).</summary>
+    public int RulesAddedAt(Microsoft.CodeAnalysis.Text.TextSpan span)
+    {
+        _bySpan ??= Tables.SelectMany(t => t.Chains).SelectMany(c => c.Rules).ToLookup(r => r.Location.Span);
+        return _bySpan[span].Count();
+    }
+
     /// <summary>Every nat REDIRECT and DNAT rule of the family (any chain), in table order.</summary>
-    public ImmutableArray<IptablesRedirect> NatRedirects(IptablesFamily family)
+    public ImmutableArray<IptablesRedirect> NatRedirects(IptablesFamily family) => _redirects.GetOrAdd(family, ComputeNatRedirects);
+
+    private ImmutableArray<IptablesRedirect> ComputeNatRedirects(IptablesFamily family)
     {
         var nat = Table(family, "nat");
         if (nat is null)

@@ -68,7 +68,10 @@ public sealed record Firewall(
     public ImmutableArray<int> ClassificationPorts { get; init; } = IptablesRuleSet.DefaultTorPorts;
 
     /// <summary>Why the rule set counts as a Tor transparent proxy for one family (its own redirects or tor-uid exemptions there), or null.</summary>
-    public TorProxyEvidence? TorProxyFor(IptablesFamily family) => RuleSet.TorTransparentProxy(ClassificationPorts, TorUser, family, [.. TransPorts, .. DnsPorts]);
+    public TorProxyEvidence? TorProxyFor(IptablesFamily family) =>
+        _proxyFor.GetOrAdd(family, f => RuleSet.TorTransparentProxy(ClassificationPorts, TorUser, f, [.. TransPorts, .. DnsPorts]));
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<IptablesFamily, TorProxyEvidence?> _proxyFor = new();
 
     /// <summary>The rule set and its companions: every rule set the host loads.</summary>
     public IEnumerable<IptablesRuleSet> HostRuleSets => Companions.Prepend(RuleSet);
