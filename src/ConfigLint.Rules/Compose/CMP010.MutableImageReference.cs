@@ -37,5 +37,15 @@ public sealed class MutableImageReference : IRule
         {
             ctx.Report(image.Location, $"Image '{reference}' uses ':latest', which changes whenever the registry moves it; pin a version tag or a digest.");
         }
+        else if (MovingTags.Contains(tag.Split('-')[0]))
+        {
+            ctx.Report(image.Location, $"Image '{reference}' uses the channel tag ':{tag}', which the registry re-points at each release (like ':latest'); pin a version tag or a digest.");
+        }
     }
+
+    /// <summary>Channel tags that registries move from release to release (alone or with a variant: 'mainline-alpine', 'stable-slim').</summary>
+    private static readonly HashSet<string> MovingTags = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "lts", "stable", "edge", "mainline", "nightly", "dev", "develop", "devel", "master", "main", "rolling", "current", "testing", "unstable", "canary", "beta", "rc", "next",
+    };
 }

@@ -25,7 +25,8 @@ public sealed class AddInsteadOfCopy : IRule
         foreach (var instruction in ctx.Model.Tree.Instructions.Where(i => i.Command.Keyword == "add"))
         {
             var command = instruction.Command;
-            var sources = DockerFacts.Sources(command);
+            var words = DockerFacts.SourceWords(ctx.Model, instruction);
+            var sources = words.Select(w => w.Value).ToList();
             if (sources.Count == 0 && instruction.Heredocs.Length == 0)
             {
                 continue;
@@ -36,7 +37,7 @@ public sealed class AddInsteadOfCopy : IRule
             {
                 if (!command.Flags.Any(f => f.Name == "checksum"))
                 {
-                    ctx.Report(DockerFacts.Locate(ctx.Model, instruction, remote),
+                    ctx.Report(DockerFacts.Locate(ctx.Model, instruction, words.First(w => w.Value == remote).Raw),
                         $"ADD downloads '{remote}' without '--checksum', so a compromised or changed server changes the image silently; add '--checksum=sha256:…' (or fetch and verify in a RUN step).",
                         DiagnosticLevel.Warning, 5.9);
                 }

@@ -19,7 +19,8 @@ public sealed partial class KeyMaterialInImage : IRule
         foreach (var instruction in ctx.Model.Tree.Instructions.Where(i => i.Command.Keyword is "copy" or "add"))
         {
             var command = instruction.Command;
-            var sources = DockerFacts.Sources(command);
+            var words = DockerFacts.SourceWords(ctx.Model, instruction);
+            var sources = words.Select(w => w.Value).ToList();
             var from = command.Flags.FirstOrDefault(f => f.Name == "from")?.Value;
             var into = ctx.Model.StageOf(instruction);
             var source = from is null ? null : ctx.Model.Stage(from);
@@ -33,13 +34,13 @@ public sealed partial class KeyMaterialInImage : IRule
                 continue;
             }
 
-            foreach (var path in sources.Where(p => from is not null || !ctx.Model.Ignore.IsExcluded(p)))
+            foreach (var (raw, path) in words.Where(w => from is not null || !ctx.Model.Ignore.IsExcluded(w.Value)))
             {
                 var name = path.TrimEnd('/').Split('/').Last();
                 var what = Classify(name, path);
                 if (what is not null)
                 {
-                    ctx.Report(DockerFacts.Locate(ctx.Model, instruction, path),
+                    ctx.Report(DockerFacts.Locate(ctx.Model, instruction, raw),
                         $"{command.Keyword.ToUpperInvariant()} puts '{path}' ({what}) into an image layer, where anyone who can pull the image can read it; mount it at run time from a volume or secret instead.");
                     break;
                 }

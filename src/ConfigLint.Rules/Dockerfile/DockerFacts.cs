@@ -66,4 +66,13 @@ internal static partial class DockerFacts
     /// <summary>The sources of a COPY/ADD (every argument but the destination).</summary>
     public static IReadOnlyList<string> Sources(DockerCommand command) =>
         command.Args.Length < 2 ? [] : command.Args.Take(command.Args.Length - 1).ToList();
+
+    /// <summary>
+    /// COPY/ADD sources as BuildKit reads them, with the text as written (for locating): a shell-form word in quotes
+    /// (<c>ADD "file.tgz" /x/</c>) loses its quotes, as BuildKit's word processing removes them. Words with variables
+    /// are left as written.
+    /// </summary>
+    public static IReadOnlyList<(string Raw, string Value)> SourceWords(DockerfileModel model, DockerInstructionSyntax instruction) =>
+        [.. Sources(instruction.Command).Select(raw =>
+            (raw, raw.IndexOfAny(['"', '\'']) >= 0 && !raw.Contains('$', StringComparison.Ordinal) ? model.Expand(raw, instruction) ?? raw : raw))];
 }
