@@ -219,6 +219,22 @@ public static class FileDiscovery
                 language = head is null ? null : LanguageDetector.ByContent(file, head);
             }
 
+            // Templates and prose named like a configuration are not configurations (issue 16): said once, not read.
+            if (configured is null && language is Language.Tor or Language.Squid or Language.Nginx && ReadHead(file) is { } text)
+            {
+                if (LanguageDetector.TemplateMarker(text) is { } marker)
+                {
+                    Note(file, $"is a template ({marker}), not a {Languages.Of(language.Value).Name} file; ConfigLint lints what it renders, so the template is skipped");
+                    return;
+                }
+
+                if (language == Language.Tor && LanguageDetector.IsProseNamedTorrc(file, text))
+                {
+                    Note(file, "reads as prose, not a torrc (few of its lines are tor options); it is skipped");
+                    return;
+                }
+            }
+
             if (language is not null)
             {
                 result.Add(new DiscoveredFile(file, language.Value));

@@ -4,7 +4,7 @@ using ConfigLint.Syntax.Tor;
 namespace ConfigLint.Analysis.Engine;
 
 /// <summary>Decides a file's language: by name first (design §6), then by content for ambiguous names.</summary>
-public static class LanguageDetector
+public static partial class LanguageDetector
 {
     /// <summary>The language a file name implies, or null when the name says nothing (or is ambiguous).</summary>
     public static Language? ByName(string path)
@@ -177,4 +177,73 @@ public static class LanguageDetector
             ? (known >= 1 && known >= other ? Language.Tor : null)
             : (known >= 2 && known >= 4 * other ? Language.Tor : null);
     }
+
+    /// <summary>
+    /// The first template marker in a file whose daemon has no such syntax (torrc, squid.conf, nginx): a Jinja/Salt/
+    /// Ansible statement (<c>{% … %}</c>), a Jinja or Go expression (<c>{{ … }}</c>) or an ERB tag (<c>&lt;% … %&gt;</c>),
+    /// as "Jinja '{%', line N"; null when there is none. envsubst's <c>${VAR}</c> is not a marker: the official nginx
+    /// image's templates are nginx with variables.
+    /// </summary>
+    public static string? TemplateMarker(string text)
+    {
+        var lines = text.Split('\n');
+        for (var i = 0; i < lines.Length && i < 2000; i++)
+        {
+            var line = lines[i];
+            var kind = TemplateStatement().IsMatch(line) ? "a Jinja statement '{%'"
+                : TemplateExpression().IsMatch(line) ? "a template expression '{{ }}'"
+                : ErbTag().IsMatch(line) ? "an ERB tag '<%'"
+                : null;
+            if (kind is not null)
+            {
+                return $"{kind}, line {i + 1}";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// A file named like a torrc variant (<c>torrc.examples</c>, <c>torrc.sample</c>) that reads as prose: at least ten
+    /// non-comment lines and fewer than one in four of them a tor option.
+    /// </summary>
+    public static bool IsProseNamedTorrc(string path, string text)
+    {
+        var lower = Path.GetFileName(path).ToLowerInvariant();
+        if (lower is "torrc" or "torrc-defaults" || !lower.StartsWith("torrc.", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var (known, other) = (0, 0);
+        foreach (var raw in text.Split('\n').Take(500))
+        {
+            var line = raw.Trim();
+            if (line.Length == 0 || line[0] == '#')
+            {
+                continue;
+            }
+
+            var key = line.Split([' ', '\t'], 2)[0];
+            if (TorOptions.Lookup(key).Status is TorOptionStatus.Known or TorOptionStatus.Alias)
+            {
+                known++;
+            }
+            else
+            {
+                other++;
+            }
+        }
+
+        return known + other >= 10 && known * 4 < known + other;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\{%-?\s*(if|elif|else|endif|for|endfor|from|import|set|endset|include|macro|endmacro|block|endblock|extends|raw|endraw|call|filter|with|endwith)\b")]
+    private static partial System.Text.RegularExpressions.Regex TemplateStatement();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\{\{-?\s*[A-Za-z_.$][^{}]*\}\}")]
+    private static partial System.Text.RegularExpressions.Regex TemplateExpression();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"<%[=-]?\s")]
+    private static partial System.Text.RegularExpressions.Regex ErbTag();
 }

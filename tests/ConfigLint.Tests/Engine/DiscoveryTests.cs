@@ -76,4 +76,29 @@ public class DiscoveryTests
         t.Write("node_modules/x/torrc", "SocksPort 0.0.0.0:9050\n");
         t.Check().Trees.ShouldBeEmpty();
     }
+
+    /// <summary>Issue 16: a template of a daemon's file, and prose named like a torrc, are skipped with one note each.</summary>
+    [Fact]
+    public void Templates_and_prose_named_like_configurations_are_skipped_with_a_note()
+    {
+        using var t = new TempTree();
+        t.Write("salt/squid.conf", "{%- from \"squid/map.jinja\" import proxy with context %}\nhttp_port {{ proxy.port }}\nhttp_access allow all\n");
+        t.Write("ansible/torrc", "SocksPort {{ socks_port }}\n");
+        t.Write("chef/nginx.conf", "events {}\nhttp { server { listen <%= @port %>; } }\n");
+        t.Write("docs/torrc.examples", string.Concat(Enumerable.Repeat("This paragraph explains how bridges help users reach the network.\n", 12)) + "UseBridges 1\n");
+        // Not templates: envsubst variables in the official nginx image's templates, and regex braces.
+        t.Write("templates/default.conf.template", "server { listen ${NGINX_PORT}; location ~ ^/[0-9]{2,4}$ { return 404; } }\n");
+        t.Write("real/torrc.bridge", "BridgeRelay 1\nORPort 9001\nServerTransportPlugin obfs4 exec /usr/bin/obfs4proxy\n");
+        var result = t.Check();
+        var notes = string.Join("\n", result.Notes);
+        notes.ShouldContain("'salt/squid.conf' is a template (a Jinja statement '{%', line 1), not a squid file");
+        notes.ShouldContain("'ansible/torrc' is a template (a template expression '{{ }}', line 1)");
+        notes.ShouldContain("'chef/nginx.conf' is a template (an ERB tag '<%', line 2)");
+        notes.ShouldContain("'docs/torrc.examples' reads as prose, not a torrc");
+        var analysed = result.Trees.Select(tree => tree.Path).ToList();
+        analysed.ShouldNotContain("salt/squid.conf");
+        analysed.ShouldNotContain("docs/torrc.examples");
+        analysed.ShouldContain("real/torrc.bridge");
+        result.Findings.ShouldNotContain(f => f.Path.StartsWith("salt/") || f.Path.StartsWith("ansible/") || f.Path.StartsWith("chef/") || f.Path.StartsWith("docs/"));
+    }
 }
