@@ -30,13 +30,14 @@ public static partial class LanguageDetector
             return Language.Compose;
         }
 
-        if (lower is "dockerfile" or "containerfile" || lower.StartsWith("dockerfile.", StringComparison.Ordinal)
+        if (lower is "dockerfile" or "containerfile" || lower.StartsWith("dockerfile.", StringComparison.Ordinal) || lower.StartsWith("dockerfile-", StringComparison.Ordinal)
             || lower.EndsWith(".dockerfile", StringComparison.Ordinal))
         {
             return Language.Dockerfile;
         }
 
-        if (lower == "squid.conf" || (lower.StartsWith("squid", StringComparison.Ordinal) && lower.EndsWith(".conf", StringComparison.Ordinal)) || lower.EndsWith(".squid.conf", StringComparison.Ordinal))
+        if (lower == "squid.conf" || (lower.StartsWith("squid", StringComparison.Ordinal) && lower.EndsWith(".conf", StringComparison.Ordinal)) || lower.EndsWith(".squid.conf", StringComparison.Ordinal)
+            || lower.StartsWith("squid.conf.", StringComparison.Ordinal))
         {
             return Language.Squid;
         }

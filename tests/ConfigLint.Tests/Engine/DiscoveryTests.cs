@@ -18,6 +18,8 @@ public class DiscoveryTests
     [InlineData("docker-compose.override.yml", Language.Compose)]
     [InlineData("Dockerfile", Language.Dockerfile)]
     [InlineData("Dockerfile.alpine", Language.Dockerfile)]
+    [InlineData("Dockerfile-tester", Language.Dockerfile)]
+    [InlineData("squid.conf.basicauth", Language.Squid)]
     [InlineData("tor.Dockerfile", Language.Dockerfile)]
     [InlineData("Containerfile", Language.Dockerfile)]
     [InlineData("squid.conf", Language.Squid)]
