@@ -108,8 +108,42 @@ public sealed class TorClientListenerExposed : IRule
             return;
         }
 
+        if (spec.Scope == AddressScope.Private)
+        {
+            // Catalog §0.2 (2026-12): a specific private address is a LAN or internal-network listener (a
+            // Whonix-Gateway, a Tor router's LAN side); never advise binding to what it already binds to.
+            if (AdmitsOnlyPrivateRanges(ctx.Config))
+            {
+                ctx.Report(ctx.Line.At(spec.AddressSpan),
+                    $"{name} '{where}' listens on a private address and the SocksPolicy admits only private ranges before rejecting the rest: an intended LAN or internal-network listener; keep that network to trusted clients.{advice}",
+                    DiagnosticLevel.Note, 3.0);
+                return;
+            }
+
+            ctx.Report(ctx.Line.At(spec.AddressSpan),
+                $"{name} '{where}' listens on a private or internal-network address, so every client on that network can use this tor as {open}; {(guarded ? "the SocksPolicy rejects the rest, but admits more than private ranges" : "add a SocksPolicy that accepts that network's range and ends with 'reject *'")} unless every client there is trusted.{advice}",
+                level, score);
+            return;
+        }
+
         ctx.Report(ctx.Line.At(spec.AddressSpan),
             $"{name} '{where}' listens on {what}, so anyone who can reach it can use this tor as {open}; bind it to 127.0.0.1, a unix socket, or an internal-network address{policy}.{advice}",
             level, score);
+    }
+
+    /// <summary>The SocksPolicy rejects every address it does not accept, and everything it accepts before that is private (tor's 'private', RFC 1918, link-local, unique-local, loopback).</summary>
+    private static bool AdmitsOnlyPrivateRanges(ConfigLint.Semantics.Tor.TorConfig config)
+    {
+        var policy = config.Policy("SocksPolicy");
+        var (v4, v6, _, dead) = TorFacts.EvaluateSocksPolicy(policy);
+        if (v4 != false || v6 != false)
+        {
+            return false;
+        }
+
+        return policy.Where(e => e.Item.Accept && !dead.Contains(e)).All(e =>
+            e.Item.AddressKind == PolicyAddressKind.Private
+            || (e.Item.AddressKind is PolicyAddressKind.IPv4 or PolicyAddressKind.IPv6 && (e.Item.MaskBits ?? 128) >= 8
+                && NetAddress.Classify(e.Item.Address) is AddressScope.Private or AddressScope.Loopback));
     }
 }
