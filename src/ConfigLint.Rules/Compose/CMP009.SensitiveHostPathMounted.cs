@@ -47,6 +47,16 @@ public sealed class SensitiveHostPathMounted : IRule
                 continue;
             }
 
+            // Catalog §0.2 (2026-12): a folder under /home or /root made for tor's state (its DataDirectory,
+            // HiddenServiceDir, or a VOLUME the tor image declares) is not a sensitive host path; tor must write it.
+            if (hit is "/home" or "/root" && source != hit && TorState(ctx).FirstOrDefault(t => t.Path == volume.Target.TrimEnd('/')) is { Path: not null } state)
+            {
+                ctx.Report(volume.Location,
+                    $"Service '{ctx.Service.Name}' keeps tor's state ({state.What}) in host folder '{volume.Source}', which tor must be able to write; it holds the relay's or onion service's keys, so let only the tor user own it (mode 0700).",
+                    DiagnosticLevel.Note, 3.0);
+                continue;
+            }
+
             if (volume.ReadOnly)
             {
                 ctx.Report(volume.Location, $"Service '{ctx.Service.Name}' mounts host path '{volume.Source}' (under '{hit}') read-only, exposing sensitive host files to the container; mount only the files it needs.",
@@ -56,6 +66,48 @@ public sealed class SensitiveHostPathMounted : IRule
             {
                 ctx.Report(volume.Location, $"Service '{ctx.Service.Name}' mounts host path '{volume.Source}' (under '{hit}') read-write, so the container can change sensitive host files; mount only the files it needs, read-only (':ro').",
                     DiagnosticLevel.Error, 8.4);
+            }
+        }
+    }
+
+    /// <summary>The container paths where the service's tor keeps state: DataDirectory, HiddenServiceDir, and the VOLUMEs its image declares.</summary>
+    private static IEnumerable<(string Path, string What)> TorState(ComposeServiceContext ctx)
+    {
+        var configs = ctx.Deployment.TorConfigsOf(ctx.Service);
+        if (configs.IsEmpty)
+        {
+            yield break;
+        }
+
+        foreach (var config in configs)
+        {
+            foreach (var line in config.All("DataDirectory"))
+            {
+                yield return (line.Value.Trim().TrimEnd('/'), $"DataDirectory {line.Value.Trim()}");
+            }
+
+            foreach (var line in config.All("HiddenServiceDir"))
+            {
+                yield return (line.Value.Trim().TrimEnd('/'), $"HiddenServiceDir {line.Value.Trim()}");
+            }
+        }
+
+        if (ctx.Deployment.DockerfileOf(ctx.Service) is { } model)
+        {
+            foreach (var stage in ctx.Deployment.RuntimeStages(model))
+            {
+                foreach (var volume in stage.Instructions.Where(i => i.Command.Keyword == "volume"))
+                {
+                    foreach (var arg in volume.Command.Args)
+                    {
+                        var path = arg.Trim('[', ']', ',', '"', ' ');
+                        // Under FHS an 'etc' folder holds configuration, not state (the image may declare both as VOLUMEs).
+                        if (path.StartsWith('/') && !path.Split('/').Contains("etc"))
+                        {
+                            yield return (path.TrimEnd('/'), $"a VOLUME the tor image declares for its data, {path}");
+                        }
+                    }
+                }
             }
         }
     }
