@@ -62,7 +62,14 @@ public sealed class PortPublishedAllInterfaces : IRule
             }
 
             var bind = port.Published is null ? $"127.0.0.1::{port.Target}" : $"127.0.0.1:{port.Published}:{port.Target}";
-            if (ComposeFacts.SensitivePorts.TryGetValue(target, out var what))
+            if (ComposeFacts.SensitivePorts.TryGetValue(target, out var what) && !ComposeFacts.OwnsPort(service, target))
+            {
+                // Only the number suggests what listens: say so, at note level.
+                ctx.Report(port.Location,
+                    $"Port '{where}' is published on every host interface (0.0.0.0), and Docker's published ports bypass host firewalls such as UFW; {target} is the usual {what} port, so if that is what listens here, bind it to loopback ('{bind}'), otherwise to a specific address unless it must be public.",
+                    DiagnosticLevel.Note, 3.0);
+            }
+            else if (what is not null && ComposeFacts.SensitivePorts.ContainsKey(target))
             {
                 ctx.Report(port.Location,
                     $"Port '{where}' ({what}) is published on every host interface, and Docker's published ports bypass host firewalls such as UFW; bind it to loopback ('{bind}') or remove the publish.",
