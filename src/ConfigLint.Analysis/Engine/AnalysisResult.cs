@@ -18,6 +18,12 @@ public sealed record AnalysisOptions(
     public IReadOnlyList<string> EffectiveSelect => Select.Count > 0 ? Select : (Config?.Select ?? []);
 
     public IReadOnlyList<string> EffectiveIgnore => [.. Ignore, .. Config?.Ignore ?? []];
+
+    /// <summary>
+    /// How many threads discovery, parsing, suppression and the rules may use (<c>--threads</c>): 0 (the default) for
+    /// one per core, 1 for the sequential path. The findings are the same, in the same order, whatever the value.
+    /// </summary>
+    public int Threads { get; init; }
 }
 
 /// <summary>What a run produced: findings in deterministic order, tool errors, the files read.</summary>

@@ -22,13 +22,14 @@ public sealed class AnalyzerDriver
 
     public AnalysisResult Run(AnalysisOptions options)
     {
+        var threads = Parallelism.Resolve(options.Threads);
         var errors = new List<string>();
         var fullPaths = (options.Paths.Count == 0 ? ["."] : options.Paths)
             .Select(p => Path.GetFullPath(Path.Combine(options.CurrentDirectory, p))).ToList();
         var scope = ProjectScope.Of(fullPaths);
         var root = PathContainment.CommonFolder([.. scope.Folders, .. fullPaths]);
         var workspace = new FileSystemWorkspace(root, options.CurrentDirectory, options.Overlay);
-        var discovery = FileDiscovery.Discover(scope, workspace, errors, options.Config);
+        var discovery = FileDiscovery.Discover(scope, workspace, errors, options.Config, threads);
         var discovered = discovery.Files;
         var discoveredPaths = discovered.Select(d => d.FullPath).ToHashSet(StringComparer.Ordinal);
         var notes = discovery.Notes.Where(n => scope.Contains(n.Path)).Select(n => n.Text).ToList();
@@ -52,7 +53,8 @@ public sealed class AnalyzerDriver
             notes = [.. notes.Take(FileDiscovery.MaxNotes), $"{notes.Count - FileDiscovery.MaxNotes} more files were left out for the same kinds of reasons; they are not listed."];
         }
 
-        // Parse every discovered file (includes are parsed on demand by the binders), bind, analyze.
+        // Parse every discovered file (in parallel; includes are parsed on demand by the binders), bind, analyze.
+        workspace.Prefetch(discovered, threads);
         var trees = new List<SyntaxTree>();
         foreach (var file in discovered)
         {
@@ -64,7 +66,7 @@ public sealed class AnalyzerDriver
 
         var deployment = ProjectBinder.Bind(trees, workspace);
         notes.AddRange(deployment.Firewalls.Where(f => f.RuleSet.Notes.Length > 0 && scope.Contains(f.RuleSet.Tree.FullPath)).Select(f => FirewallNote(f.RuleSet)));
-        var findings = RuleRunner.Run(_rules.Where(r => FindingPolicy.IsSelected(r.Descriptor, options)), deployment, errors);
+        var findings = RuleRunner.Run(_rules.Where(r => FindingPolicy.IsSelected(r.Descriptor, options)), deployment, errors, threads);
         RuleRunner.AddBuiltIns(deployment, deployment.TorConfigs.SelectMany(c => c.Diagnostics).Concat(deployment.ComposeProjects.SelectMany(p => p.Diagnostics))
             .Concat(deployment.SquidConfigs.SelectMany(c => c.Diagnostics)).Concat(deployment.NginxConfigs.SelectMany(c => c.Diagnostics)), findings);
 
@@ -72,7 +74,7 @@ public sealed class AnalyzerDriver
 
         var suppressed = new List<Finding>();
         var visible = findings.Where(f => FindingPolicy.IsSelected(f.Descriptor, options)).ToList();
-        visible = FindingPolicy.ApplySuppressions(deployment.Trees, visible, options, [.. Descriptors], suppressed);
+        visible = FindingPolicy.ApplySuppressions(deployment.Trees, visible, options, [.. Descriptors], suppressed, threads);
 
         // The whole project was analysed; what is reported is what lies in the files and folders named.
         bool InScope(Finding f) => scope.Contains(f.Location.Tree.FullPath);

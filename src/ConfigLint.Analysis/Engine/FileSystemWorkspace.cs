@@ -23,7 +23,8 @@ public sealed class UnparsedTree : SyntaxTree
 /// </summary>
 public sealed class FileSystemWorkspace : IWorkspace
 {
-    private readonly ConcurrentDictionary<string, (SyntaxTree? Tree, string? Error)> _trees = new(StringComparer.Ordinal);
+    // One entry per (path, language): the file is read and parsed once even when several threads ask at the same time.
+    private readonly ConcurrentDictionary<string, TreeEntry> _trees = new(StringComparer.Ordinal);
     private readonly List<SyntaxTree> _read = [];
     private readonly object _gate = new();
     private readonly IReadOnlyDictionary<string, byte[]> _overlay;
@@ -139,10 +140,51 @@ public sealed class FileSystemWorkspace : IWorkspace
 
     public SyntaxTree? GetTree(string fullPath, Language language, out string? error)
     {
+        var entry = EntryOf(fullPath, language);
+        var (tree, problem) = entry.Result.Value;
+        error = problem;
+        if (tree is not null && Interlocked.Exchange(ref entry.Listed, 1) == 0)
+        {
+            // Listed when first asked for, not when parsed: the files read stay in the order they were asked for,
+            // whichever thread parsed them first.
+            lock (_gate)
+            {
+                _read.Add(tree);
+            }
+        }
+
+        return tree;
+    }
+
+    /// <summary>
+    /// Reads and parses these files on up to <paramref name="threads"/> threads, ahead of <see cref="GetTree"/>, which
+    /// then answers from the cache. A file that fails here fails again, the same way, when it is asked for.
+    /// </summary>
+    public void Prefetch(IReadOnlyList<DiscoveredFile> files, int threads) =>
+        Parallelism.For(files.Count, threads, i =>
+        {
+            try
+            {
+                _ = EntryOf(files[i].FullPath, files[i].Language).Result.Value;
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // Kept in the entry (Lazy caches it) and rethrown to the caller of GetTree.
+            }
+        });
+
+    private TreeEntry EntryOf(string fullPath, Language language)
+    {
         var full = Path.GetFullPath(fullPath);
-        var result = _trees.GetOrAdd(full + "\0" + language, _ => Load(full, language));
-        error = result.Error;
-        return result.Tree;
+        return _trees.GetOrAdd(full + "\0" + language, _ => new TreeEntry(new Lazy<(SyntaxTree?, string?)>(() => Load(full, language))));
+    }
+
+    private sealed class TreeEntry(Lazy<(SyntaxTree? Tree, string? Error)> result)
+    {
+        public Lazy<(SyntaxTree? Tree, string? Error)> Result { get; } = result;
+
+        /// <summary>1 once the tree is in the list of files read.</summary>
+        public int Listed;
     }
 
     /// <summary>Path as shown to the user: relative to the current folder, with '/'.</summary>
@@ -196,12 +238,7 @@ public sealed class FileSystemWorkspace : IWorkspace
             tree = Languages.Of(language).Parse(display, loaded.Text!);
         }
 
-        lock (_gate)
-        {
-            tree.IdentifyAs(full);
-            _read.Add(tree);
-        }
-
+        tree.IdentifyAs(full);
         return (tree, null);
     }
 
