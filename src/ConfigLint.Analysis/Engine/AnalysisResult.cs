@@ -38,6 +38,9 @@ public sealed record AnalysisResult(ImmutableArray<Finding> Findings, ImmutableA
     /// <summary>Files left out, each with the reason (a symlink leaving the root, a FIFO, a folder too deep, …): said, not an error.</summary>
     public ImmutableArray<string> Notes { get; init; } = [];
 
+    /// <summary>The notes of <see cref="Notes"/> that iptables rule sets gave, each with the rule set's full path (last in <see cref="Notes"/>, in this order).</summary>
+    internal ImmutableArray<(string FullPath, string Text)> FirewallNotes { get; init; } = [];
+
     /// <summary>The rules that ran (built-in diagnostics included), by ID.</summary>
     public ImmutableArray<RuleDescriptor> Rules { get; init; } = [];
 

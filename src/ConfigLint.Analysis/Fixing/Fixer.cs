@@ -25,7 +25,8 @@ public sealed record FixOutcome(
 }
 
 /// <summary>
-/// <c>configlint fix</c>'s engine, in memory. Each pass analyses the files (the edits so far stand in for the disk),
+/// <c>configlint fix</c>'s engine, in memory. Each pass analyses the files (the edits so far stand in for the disk;
+/// after the first pass, only the parts of the input the last pass changed: <see cref="IncrementalAnalysis"/>),
 /// takes the fixes that apply (safe ones, and unsafe ones when asked), keeps those whose edits do not overlap an
 /// earlier one in the same pass, and applies them. The next pass sees the new text, so fixes that build on each
 /// other and findings a fix resolves settle, until a pass has nothing to apply. A file whose edits make it worse
@@ -41,8 +42,12 @@ public static class Fixer
 
     private static readonly string[] Breakage = ["CL0001", "CL0002", "CL0004"];
 
-    public static FixOutcome Run(AnalyzerDriver driver, AnalysisOptions options, bool unsafeFixes)
+    public static FixOutcome Run(AnalyzerDriver driver, AnalysisOptions options, bool unsafeFixes) => Run(driver, options, unsafeFixes, null);
+
+    /// <summary>As <see cref="Run(AnalyzerDriver, AnalysisOptions, bool)"/>, recording what each analysis covered in <paramref name="trace"/>.</summary>
+    internal static FixOutcome Run(AnalyzerDriver driver, AnalysisOptions options, bool unsafeFixes, FixTrace? trace)
     {
+        var analysis = new IncrementalAnalysis(driver, options, trace);
         var overlay = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         var originals = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         var display = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -61,7 +66,7 @@ public static class Fixer
         var converged = false;
         for (var pass = 0; ; pass++)
         {
-            result = driver.Run(options with { Overlay = overlay });
+            result = analysis.Run(overlay);
             if (result.Errors.Length > 0 && pass == 0)
             {
                 return new FixOutcome([], [], result, true);
