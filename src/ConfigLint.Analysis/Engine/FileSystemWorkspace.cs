@@ -66,13 +66,13 @@ public sealed class FileSystemWorkspace : IWorkspace
     /// the disk (real paths, listings, existence) still holds; a file whose text is the same in
     /// <paramref name="previous"/>'s overlay and in <paramref name="overlay"/> keeps the tree parsed there.
     /// </summary>
-    internal FileSystemWorkspace Fork(IReadOnlyDictionary<string, byte[]>? overlay, FileSystemWorkspace previous)
+    internal FileSystemWorkspace Fork(IReadOnlyDictionary<string, byte[]>? overlay, FileSystemWorkspace? previous)
     {
         var fork = new FileSystemWorkspace(this, overlay);
-        foreach (var (key, entry) in previous._trees)
+        foreach (var (key, entry) in previous?._trees ?? [])
         {
             var full = key[..key.IndexOf('\0', StringComparison.Ordinal)];
-            if (entry.Parsed is { } tree && ReferenceEquals(previous._overlay.GetValueOrDefault(full), fork._overlay.GetValueOrDefault(full)))
+            if (entry.Parsed is { } tree && ReferenceEquals(previous!._overlay.GetValueOrDefault(full), fork._overlay.GetValueOrDefault(full)))
             {
                 fork._trees[key] = new TreeEntry(tree);
             }

@@ -45,7 +45,12 @@ internal sealed class IncrementalAnalysis(AnalyzerDriver driver, AnalysisOptions
         {
             _prepared = AnalyzerDriver.Prepare(run);
             _units = new AnalysisUnits(_prepared.Discovery.Files, _prepared.Workspace.Root);
-            return Whole(run, current);
+            var first = Whole(run, current);
+
+            // Later passes start from what discovery learnt about the disk, not from the first pass's trees (the pass
+            // keeps those that did not change).
+            _prepared = _prepared with { Workspace = _prepared.Workspace.Fork(null, null) };
+            return first;
         }
 
         var changed = current.Keys.Concat(_analysed.Keys).Distinct(StringComparer.Ordinal)
@@ -89,7 +94,7 @@ internal sealed class IncrementalAnalysis(AnalyzerDriver driver, AnalysisOptions
             _firewallNotes[path] = text;
         }
 
-        _last = Merged(result);
+        _last = Merged(result) with { Deployment = NoModel(result) };
         if (trace is { Verify: true })
         {
             Compare(_last, driver.Run(run), trace.Differences);
@@ -116,9 +121,16 @@ internal sealed class IncrementalAnalysis(AnalyzerDriver driver, AnalysisOptions
             _firewallNotes[path] = text;
         }
 
-        _last = result;
-        return result;
+        _last = result with { Deployment = NoModel(result) };
+        return _last;
     }
+
+    /// <summary>
+    /// An empty model in place of the pass's: the next pass must not hold two models at once (the findings, trees,
+    /// notes and errors are all <c>fix</c> reads), so memory stays a check's plus the edited texts.
+    /// </summary>
+    private static ConfigLint.Semantics.Deployment NoModel(AnalysisResult result) =>
+        new ConfigLint.Semantics.DeploymentBuilder(result.Workspace, [], [], [], [], []).Build([]);
 
     /// <summary>The latest analysis with the kept units' findings, trees and rule set notes put back, as a whole analysis orders them.</summary>
     private AnalysisResult Merged(AnalysisResult latest)
