@@ -18,6 +18,12 @@ public sealed record AnalysisOptions(
     public IReadOnlyList<string> EffectiveSelect => Select.Count > 0 ? Select : (Config?.Select ?? []);
 
     public IReadOnlyList<string> EffectiveIgnore => [.. Ignore, .. Config?.Ignore ?? []];
+
+    /// <summary>
+    /// How many threads discovery, parsing, suppression and the rules may use (<c>--threads</c>): 0 (the default) for
+    /// one per core, 1 for the sequential path. The findings are the same, in the same order, whatever the value.
+    /// </summary>
+    public int Threads { get; init; }
 }
 
 /// <summary>What a run produced: findings in deterministic order, tool errors, the files read.</summary>
@@ -31,6 +37,9 @@ public sealed record AnalysisResult(ImmutableArray<Finding> Findings, ImmutableA
 
     /// <summary>Files left out, each with the reason (a symlink leaving the root, a FIFO, a folder too deep, …): said, not an error.</summary>
     public ImmutableArray<string> Notes { get; init; } = [];
+
+    /// <summary>The notes of <see cref="Notes"/> that iptables rule sets gave, each with the rule set's full path (last in <see cref="Notes"/>, in this order).</summary>
+    internal ImmutableArray<(string FullPath, string Text)> FirewallNotes { get; init; } = [];
 
     /// <summary>The rules that ran (built-in diagnostics included), by ID.</summary>
     public ImmutableArray<RuleDescriptor> Rules { get; init; } = [];

@@ -20,15 +20,24 @@ public sealed class AnalyzerDriver
     public IEnumerable<RuleDescriptor> Descriptors =>
         BuiltInDescriptors.All.Concat(_rules.Select(r => r.Descriptor).OrderBy(d => d.Id, StringComparer.Ordinal));
 
-    public AnalysisResult Run(AnalysisOptions options)
+    public AnalysisResult Run(AnalysisOptions options) => Analyze(options, Prepare(options));
+
+    /// <summary>
+    /// What a run settles before it reads any file for analysis: the scope, the root, the files discovered, and the
+    /// notes and errors about paths. It reads the disk only (never the overlay), so every pass of <c>fix</c> shares it.
+    /// </summary>
+    internal sealed record Prepared(ProjectScope Scope, FileSystemWorkspace Workspace, DiscoveryResult Discovery, IReadOnlyList<string> Errors, IReadOnlyList<string> Notes);
+
+    internal static Prepared Prepare(AnalysisOptions options)
     {
+        var threads = Parallelism.Resolve(options.Threads);
         var errors = new List<string>();
         var fullPaths = (options.Paths.Count == 0 ? ["."] : options.Paths)
             .Select(p => Path.GetFullPath(Path.Combine(options.CurrentDirectory, p))).ToList();
         var scope = ProjectScope.Of(fullPaths);
         var root = PathContainment.CommonFolder([.. scope.Folders, .. fullPaths]);
         var workspace = new FileSystemWorkspace(root, options.CurrentDirectory, options.Overlay);
-        var discovery = FileDiscovery.Discover(scope, workspace, errors, options.Config);
+        var discovery = FileDiscovery.Discover(scope, workspace, errors, options.Config, threads);
         var discovered = discovery.Files;
         var discoveredPaths = discovered.Select(d => d.FullPath).ToHashSet(StringComparer.Ordinal);
         var notes = discovery.Notes.Where(n => scope.Contains(n.Path)).Select(n => n.Text).ToList();
@@ -52,7 +61,26 @@ public sealed class AnalyzerDriver
             notes = [.. notes.Take(FileDiscovery.MaxNotes), $"{notes.Count - FileDiscovery.MaxNotes} more files were left out for the same kinds of reasons; they are not listed."];
         }
 
-        // Parse every discovered file (includes are parsed on demand by the binders), bind, analyze.
+        return new Prepared(scope, workspace, discovery, errors, notes);
+    }
+
+    /// <summary>
+    /// Parses, binds and analyses what <paramref name="prepared"/> discovered: all of it, or only the files in
+    /// <paramref name="only"/> (what <see cref="AnalysisUnits"/> says can be analysed apart). With
+    /// <paramref name="previous"/> (the workspace of an earlier pass), a file whose text the overlay did not change
+    /// since is not parsed again.
+    /// </summary>
+    internal AnalysisResult Analyze(AnalysisOptions options, Prepared prepared, IReadOnlySet<string>? only = null, FileSystemWorkspace? previous = null)
+    {
+        var threads = Parallelism.Resolve(options.Threads);
+        var scope = prepared.Scope;
+        var errors = prepared.Errors.ToList();
+        var notes = prepared.Notes.ToList();
+        var workspace = previous is null ? prepared.Workspace : prepared.Workspace.Fork(options.Overlay, previous);
+        var discovered = only is null ? prepared.Discovery.Files : prepared.Discovery.Files.Where(f => only.Contains(f.FullPath)).ToList();
+
+        // Parse every discovered file (in parallel; includes are parsed on demand by the binders), bind, analyze.
+        workspace.Prefetch(discovered, threads);
         var trees = new List<SyntaxTree>();
         foreach (var file in discovered)
         {
@@ -63,8 +91,10 @@ public sealed class AnalyzerDriver
         }
 
         var deployment = ProjectBinder.Bind(trees, workspace);
-        notes.AddRange(deployment.Firewalls.Where(f => f.RuleSet.Notes.Length > 0 && scope.Contains(f.RuleSet.Tree.FullPath)).Select(f => FirewallNote(f.RuleSet)));
-        var findings = RuleRunner.Run(_rules.Where(r => FindingPolicy.IsSelected(r.Descriptor, options)), deployment, errors);
+        var firewallNotes = deployment.Firewalls.Where(f => f.RuleSet.Notes.Length > 0 && scope.Contains(f.RuleSet.Tree.FullPath))
+            .Select(f => (f.RuleSet.Tree.FullPath, FirewallNote(f.RuleSet))).ToList();
+        notes.AddRange(firewallNotes.Select(n => n.Item2));
+        var findings = RuleRunner.Run(_rules.Where(r => FindingPolicy.IsSelected(r.Descriptor, options)), deployment, errors, threads);
         RuleRunner.AddBuiltIns(deployment, deployment.TorConfigs.SelectMany(c => c.Diagnostics).Concat(deployment.ComposeProjects.SelectMany(p => p.Diagnostics))
             .Concat(deployment.SquidConfigs.SelectMany(c => c.Diagnostics)).Concat(deployment.NginxConfigs.SelectMany(c => c.Diagnostics)), findings);
 
@@ -72,7 +102,7 @@ public sealed class AnalyzerDriver
 
         var suppressed = new List<Finding>();
         var visible = findings.Where(f => FindingPolicy.IsSelected(f.Descriptor, options)).ToList();
-        visible = FindingPolicy.ApplySuppressions(deployment.Trees, visible, options, [.. Descriptors], suppressed);
+        visible = FindingPolicy.ApplySuppressions(deployment.Trees, visible, options, [.. Descriptors], suppressed, threads);
 
         // The whole project was analysed; what is reported is what lies in the files and folders named.
         bool InScope(Finding f) => scope.Contains(f.Location.Tree.FullPath);
@@ -81,6 +111,7 @@ public sealed class AnalyzerDriver
         return new AnalysisResult(FindingPolicy.Ordered(FindingPolicy.ApplySeverity(visible, options.Config)), [.. errors.Distinct()], deployment.Trees, deployment)
         {
             Notes = [.. notes],
+            FirewallNotes = [.. firewallNotes],
             Scope = scope,
             Suppressed = FindingPolicy.Ordered(FindingPolicy.ApplySeverity(suppressed, options.Config)),
             Rules = [.. Descriptors.Where(d => FindingPolicy.IsSelected(d, options)).OrderBy(d => d.Id, StringComparer.Ordinal)],

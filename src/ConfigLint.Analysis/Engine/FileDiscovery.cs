@@ -31,7 +31,13 @@ public static class FileDiscovery
     /// Classifies the named files as a folder walk would (by name, configured globs, then content for the names worth
     /// sniffing; <c>exclude</c> applies), then walks the scope's folders.
     /// </summary>
-    public static DiscoveryResult Discover(ProjectScope scope, FileSystemWorkspace workspace, List<string> errors, ConfigLintConfig? config = null)
+    /// <remarks>
+    /// Two steps: the walk lists the folders in order and records, in that order, each file to classify and each note
+    /// it makes; then every file is classified (its kind, real path and, where needed, the language its content shows)
+    /// on up to <paramref name="threads"/> threads, and the records are applied in walk order. Classifying a file
+    /// reads nothing the others write, so the files, notes and their order are those of a one-thread walk.
+    /// </remarks>
+    public static DiscoveryResult Discover(ProjectScope scope, FileSystemWorkspace workspace, List<string> errors, ConfigLintConfig? config = null, int threads = 1)
     {
         config ??= ConfigLintConfig.Empty;
         var result = new List<DiscoveredFile>();
@@ -39,6 +45,9 @@ public static class FileDiscovery
         var noted = new HashSet<string>(StringComparer.Ordinal);
         var seenFiles = new HashSet<string>(StringComparer.Ordinal);
         var seenDirs = new HashSet<string>(StringComparer.Ordinal);
+
+        // What the walk found, in walk order: a file to classify (Note null) or a note about a folder.
+        var steps = new List<(string Path, bool Named, string? Note)>();
         foreach (var path in scope.NamedFiles)
         {
             if (SafeFile.KindOf(path, follow: false) == FileKind.Missing)
@@ -47,7 +56,7 @@ public static class FileDiscovery
             }
             else
             {
-                AddFile(path, named: true);
+                steps.Add((path, true, null));
             }
         }
 
@@ -60,6 +69,40 @@ public static class FileDiscovery
             else
             {
                 errors.Add($"'{workspace.DisplayPath(folder)}' does not exist.");
+            }
+        }
+
+        var verdicts = new FileVerdict[steps.Count];
+        Parallelism.For(steps.Count, threads, i =>
+        {
+            if (steps[i].Note is null)
+            {
+                verdicts[i] = Classify(steps[i].Path, steps[i].Named);
+            }
+        });
+
+        for (var i = 0; i < steps.Count; i++)
+        {
+            var (path, _, note) = steps[i];
+            if (note is not null)
+            {
+                Note(path, note);
+                continue;
+            }
+
+            var verdict = verdicts[i];
+            if (verdict.Note is not null)
+            {
+                NoteIf(verdict.Telling, path, verdict.Note);
+            }
+            else if (verdict.RealPath is null)
+            {
+                // Excluded by the configuration: left out quietly.
+                noted.Add(path);
+            }
+            else if (seenFiles.Add(verdict.RealPath) && verdict.Language is { } language)
+            {
+                result.Add(new DiscoveredFile(path, language));
             }
         }
 
@@ -103,7 +146,7 @@ public static class FileDiscovery
 
             if (!workspace.IsInsideRoot(dir))
             {
-                Note(dir, $"is a symlink to '{real}', outside the linted folder; ConfigLint does not follow it");
+                steps.Add((dir, false, $"is a symlink to '{real}', outside the linted folder; ConfigLint does not follow it"));
                 return;
             }
 
@@ -114,7 +157,7 @@ public static class FileDiscovery
 
             if (depth > MaxDepth)
             {
-                Note(dir, $"is more than {MaxDepth} folders below the folder named; ConfigLint does not look inside it");
+                steps.Add((dir, false, $"is more than {MaxDepth} folders below the folder named; ConfigLint does not look inside it"));
                 return;
             }
 
@@ -139,13 +182,13 @@ public static class FileDiscovery
                 }
                 else if (Wanted(entry))
                 {
-                    AddFile(entry, named: false);
+                    steps.Add((entry, false, null));
                 }
             }
 
             if (listError is not null)
             {
-                Note(dir, $"cannot be listed ({listError}); its files are not linted");
+                steps.Add((dir, false, $"cannot be listed ({listError}); its files are not linted"));
             }
 
             foreach (var sub in subfolders)
@@ -157,50 +200,40 @@ public static class FileDiscovery
             }
         }
 
-        void AddFile(string file, bool named)
+        // Everything about one file that does not depend on the others (pure, so files are classified in parallel).
+        FileVerdict Classify(string file, bool named)
         {
             if (config.IsExcluded(file))
             {
-                noted.Add(file);
-                return;
+                return default;
             }
 
             // Say why a file is left out: the name is a symlink that dangles, loops or leaves the root, or the object is not a regular file.
             var telling = Telling(file, named);
             if (!workspace.IsInsideRoot(file))
             {
-                NoteIf(telling, file, $"is a symlink to '{workspace.RealPathOf(file) ?? LinkText(file)}', outside the linted folder; ConfigLint does not follow it");
-                return;
+                return new(telling, $"is a symlink to '{workspace.RealPathOf(file) ?? LinkText(file)}', outside the linted folder; ConfigLint does not follow it");
             }
 
             switch (SafeFile.KindOf(file, follow: true))
             {
                 case FileKind.Missing when SafeFile.KindOf(file, follow: false) == FileKind.Missing:
                     // The name listed cannot be opened again: it is not valid UTF-8 (.NET decodes it lossily), or it went away.
-                    NoteIf(telling, file, file.Contains('\uFFFD', StringComparison.Ordinal)
+                    return new(telling, file.Contains('\uFFFD', StringComparison.Ordinal)
                         ? "has a name that is not valid UTF-8, so ConfigLint cannot open it; it is not linted"
                         : "disappeared while ConfigLint was reading its folder; it is not linted");
-                    return;
                 case FileKind.Missing:
-                    NoteIf(telling, file, $"is a symlink to '{LinkText(file)}', which does not exist; it is not linted");
-                    return;
+                    return new(telling, $"is a symlink to '{LinkText(file)}', which does not exist; it is not linted");
                 case FileKind.Symlink:
-                    NoteIf(telling, file, "is a symlink loop (it leads back to itself); it is not linted");
-                    return;
+                    return new(telling, "is a symlink loop (it leads back to itself); it is not linted");
                 case FileKind.Regular:
                     break;
                 case var other:
                     // FIFOs and devices are rare in a repository and never harmless: always said.
-                    Note(file, $"is {SafeFile.Describe(other)}, not a regular file; ConfigLint never reads those, so it is not linted");
-                    return;
+                    return new(true, $"is {SafeFile.Describe(other)}, not a regular file; ConfigLint never reads those, so it is not linted");
             }
 
             var real = workspace.RealPathOf(file) ?? file;
-            if (!seenFiles.Add(real))
-            {
-                return;
-            }
-
             var configured = config.LanguageOf(file);
             var language = configured ?? LanguageDetector.ByName(file);
             if (configured is null && language == Language.Nginx && !Path.GetFileName(file).Equals("nginx.conf", StringComparison.OrdinalIgnoreCase))
@@ -224,23 +257,24 @@ public static class FileDiscovery
             {
                 if (LanguageDetector.TemplateMarker(text) is { } marker)
                 {
-                    Note(file, $"is a template ({marker}), not a {Languages.Of(language.Value).Name} file; ConfigLint lints what it renders, so the template is skipped");
-                    return;
+                    return new(true, $"is a template ({marker}), not a {Languages.Of(language.Value).Name} file; ConfigLint lints what it renders, so the template is skipped");
                 }
 
                 if (language == Language.Tor && LanguageDetector.IsProseNamedTorrc(file, text))
                 {
-                    Note(file, "reads as prose, not a torrc (few of its lines are tor options); it is skipped");
-                    return;
+                    return new(true, "reads as prose, not a torrc (few of its lines are tor options); it is skipped");
                 }
             }
 
-            if (language is not null)
-            {
-                result.Add(new DiscoveredFile(file, language.Value));
-            }
+            return new(false, null, real, language);
         }
     }
+
+    /// <summary>
+    /// What classifying one file decided: a note (said when <see cref="Telling"/>), or its real path and language (null
+    /// when no language fits); neither when the configuration excludes it.
+    /// </summary>
+    private readonly record struct FileVerdict(bool Telling, string? Note, string? RealPath = null, Language? Language = null);
 
     private static string LinkText(string path)
     {

@@ -23,7 +23,8 @@ public sealed class UnparsedTree : SyntaxTree
 /// </summary>
 public sealed class FileSystemWorkspace : IWorkspace
 {
-    private readonly ConcurrentDictionary<string, (SyntaxTree? Tree, string? Error)> _trees = new(StringComparer.Ordinal);
+    // One entry per (path, language): the file is read and parsed once even when several threads ask at the same time.
+    private readonly ConcurrentDictionary<string, TreeEntry> _trees = new(StringComparer.Ordinal);
     private readonly List<SyntaxTree> _read = [];
     private readonly object _gate = new();
     private readonly IReadOnlyDictionary<string, byte[]> _overlay;
@@ -31,7 +32,8 @@ public sealed class FileSystemWorkspace : IWorkspace
     /// <param name="overlay">File contents (by full path) that stand in for what is on disk: <c>fix</c> analyses its edits before writing them.</param>
     public FileSystemWorkspace(string root, string currentDirectory, IReadOnlyDictionary<string, byte[]>? overlay = null)
     {
-        _overlay = overlay ?? new Dictionary<string, byte[]>();
+        // A copy: the caller (fix) goes on editing its dictionary, and a later pass compares what changed since this one.
+        _overlay = overlay is null ? new Dictionary<string, byte[]>() : new Dictionary<string, byte[]>(overlay, StringComparer.Ordinal);
         Root = Path.GetFullPath(root).TrimEnd(Path.DirectorySeparatorChar);
         if (Root.Length == 0)
         {
@@ -39,6 +41,44 @@ public sealed class FileSystemWorkspace : IWorkspace
         }
 
         CurrentDirectory = Path.GetFullPath(currentDirectory);
+        _fileExists = new(StringComparer.Ordinal);
+        _directoryExists = new(StringComparer.Ordinal);
+        _files = new(StringComparer.Ordinal);
+        _directories = new(StringComparer.Ordinal);
+        _realPaths = new(StringComparer.Ordinal);
+    }
+
+    private FileSystemWorkspace(FileSystemWorkspace disk, IReadOnlyDictionary<string, byte[]>? overlay)
+    {
+        _overlay = overlay is null ? new Dictionary<string, byte[]>() : new Dictionary<string, byte[]>(overlay, StringComparer.Ordinal);
+        Root = disk.Root;
+        CurrentDirectory = disk.CurrentDirectory;
+        _fileExists = disk._fileExists;
+        _directoryExists = disk._directoryExists;
+        _files = disk._files;
+        _directories = disk._directories;
+        _realPaths = disk._realPaths;
+        _realRoot = disk._realRoot;
+    }
+
+    /// <summary>
+    /// A workspace over the same files with another overlay (the next pass of <c>fix</c>): what this one learnt about
+    /// the disk (real paths, listings, existence) still holds; a file whose text is the same in
+    /// <paramref name="previous"/>'s overlay and in <paramref name="overlay"/> keeps the tree parsed there.
+    /// </summary>
+    internal FileSystemWorkspace Fork(IReadOnlyDictionary<string, byte[]>? overlay, FileSystemWorkspace? previous)
+    {
+        var fork = new FileSystemWorkspace(this, overlay);
+        foreach (var (key, entry) in previous?._trees ?? [])
+        {
+            var full = key[..key.IndexOf('\0', StringComparison.Ordinal)];
+            if (entry.Parsed is { } tree && ReferenceEquals(previous!._overlay.GetValueOrDefault(full), fork._overlay.GetValueOrDefault(full)))
+            {
+                fork._trees[key] = new TreeEntry(tree);
+            }
+        }
+
+        return fork;
     }
 
     public string Root { get; }
@@ -74,10 +114,10 @@ public sealed class FileSystemWorkspace : IWorkspace
 
     // The file system is read once per run: includes resolve the same globs and folders again and again (every
     // file of a conf.d that includes conf.d/*.conf lists conf.d), which must not cost a syscall each time.
-    private readonly ConcurrentDictionary<string, bool> _fileExists = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, bool> _directoryExists = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, IReadOnlyList<string>> _files = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, IReadOnlyList<string>> _directories = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _fileExists;
+    private readonly ConcurrentDictionary<string, bool> _directoryExists;
+    private readonly ConcurrentDictionary<string, IReadOnlyList<string>> _files;
+    private readonly ConcurrentDictionary<string, IReadOnlyList<string>> _directories;
 
     public bool FileExists(string fullPath) => _fileExists.GetOrAdd(fullPath, File.Exists);
 
@@ -139,10 +179,62 @@ public sealed class FileSystemWorkspace : IWorkspace
 
     public SyntaxTree? GetTree(string fullPath, Language language, out string? error)
     {
+        var entry = EntryOf(fullPath, language);
+        var (tree, problem) = entry.Value;
+        error = problem;
+        if (tree is not null && Interlocked.Exchange(ref entry.Listed, 1) == 0)
+        {
+            // Listed when first asked for, not when parsed: the files read stay in the order they were asked for,
+            // whichever thread parsed them first.
+            lock (_gate)
+            {
+                _read.Add(tree);
+            }
+        }
+
+        return tree;
+    }
+
+    /// <summary>
+    /// Reads and parses these files on up to <paramref name="threads"/> threads, ahead of <see cref="GetTree"/>, which
+    /// then answers from the cache. A file that fails here fails again, the same way, when it is asked for.
+    /// </summary>
+    public void Prefetch(IReadOnlyList<DiscoveredFile> files, int threads) =>
+        Parallelism.For(files.Count, threads, i =>
+        {
+            try
+            {
+                _ = EntryOf(files[i].FullPath, files[i].Language).Value;
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // Kept in the entry (Lazy caches it) and rethrown to the caller of GetTree.
+            }
+        });
+
+    private TreeEntry EntryOf(string fullPath, Language language)
+    {
         var full = Path.GetFullPath(fullPath);
-        var result = _trees.GetOrAdd(full + "\0" + language, _ => Load(full, language));
-        error = result.Error;
-        return result.Tree;
+        return _trees.GetOrAdd(full + "\0" + language, _ => new TreeEntry(() => Load(full, language)));
+    }
+
+    /// <summary>A file in one language: read and parsed on first use (once, whichever threads ask), or carried over from an earlier pass.</summary>
+    private sealed class TreeEntry
+    {
+        private readonly Lazy<(SyntaxTree? Tree, string? Error)>? _load;
+        private readonly SyntaxTree? _known;
+
+        public TreeEntry(Func<(SyntaxTree?, string?)> load) => _load = new(load);
+
+        public TreeEntry(SyntaxTree known) => _known = known;
+
+        public (SyntaxTree? Tree, string? Error) Value => _known is not null ? (_known, null) : _load!.Value;
+
+        /// <summary>The tree, when it has been parsed (or carried over); null when not yet, or when the file could not be read.</summary>
+        public SyntaxTree? Parsed => _known ?? (_load!.IsValueCreated ? _load.Value.Tree : null);
+
+        /// <summary>1 once the tree is in the list of files read.</summary>
+        public int Listed;
     }
 
     /// <summary>Path as shown to the user: relative to the current folder, with '/'.</summary>
@@ -196,19 +288,14 @@ public sealed class FileSystemWorkspace : IWorkspace
             tree = Languages.Of(language).Parse(display, loaded.Text!);
         }
 
-        lock (_gate)
-        {
-            tree.IdentifyAs(full);
-            _read.Add(tree);
-        }
-
+        tree.IdentifyAs(full);
         return (tree, null);
     }
 
     private LoadedSource LoadSource(string full) =>
         _overlay.TryGetValue(full, out var bytes) ? SourceLoader.Decode(bytes) : SourceLoader.Load(full);
 
-    private readonly ConcurrentDictionary<string, string?> _realPaths = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string?> _realPaths;
     private string? _realRoot;
 
     /// <summary>Real path with the parent folders' resolution cached: one lstat per file instead of one per component.</summary>

@@ -88,13 +88,18 @@ public static class FindingPolicy
     }
 
     /// <summary>Hides findings a suppression comment with a reason covers (kept in <paramref name="suppressedFindings"/>), and reports comments that are malformed, name unknown rules or match nothing (CL0003).</summary>
-    public static List<Finding> ApplySuppressions(ImmutableArray<SyntaxTree> trees, List<Finding> findings, AnalysisOptions options, IReadOnlyList<RuleDescriptor> known, List<Finding> suppressedFindings)
+    public static List<Finding> ApplySuppressions(ImmutableArray<SyntaxTree> trees, List<Finding> findings, AnalysisOptions options, IReadOnlyList<RuleDescriptor> known, List<Finding> suppressedFindings, int threads = 1)
     {
         var result = new List<Finding>();
         var byTree = findings.GroupBy(f => f.Location.Tree).ToDictionary(g => g.Key, g => g.ToList());
-        foreach (var tree in trees)
+
+        // Reading the comments is per file (in parallel); matching them to findings stays in file order.
+        var read = new List<SuppressionComment>[trees.Length];
+        Parallelism.For(trees.Length, threads, i => read[i] = trees[i] is UnparsedTree ? [] : SuppressionComments.Read(trees[i]));
+        for (var t = 0; t < trees.Length; t++)
         {
-            var comments = tree is UnparsedTree ? [] : SuppressionComments.Read(tree);
+            var tree = trees[t];
+            var comments = read[t];
             var list = byTree.GetValueOrDefault(tree) ?? [];
             foreach (var finding in list)
             {

@@ -65,24 +65,45 @@ public sealed class ProjectScope
     }
 
     /// <summary>The project a file belongs to (see the class summary).</summary>
-    public static string ProjectRootOf(string file)
+    public static string ProjectRootOf(string file) => ProjectRootOf(file, null);
+
+    /// <summary>As <see cref="ProjectRootOf(string)"/>, remembering in <paramref name="folders"/> what each folder holds (for many files at once).</summary>
+    internal static string ProjectRootOf(string file, Dictionary<string, (bool Marker, bool DaemonMain)>? folders)
     {
         var start = Path.GetDirectoryName(file) ?? file;
         string? daemonMain = null;
         var dir = start;
         for (var level = 0; dir is not null && level < MaxLevels; level++, dir = Path.GetDirectoryName(dir))
         {
-            if (ComposeNames.Concat(ProjectMarkers).Any(name => SafeFile.KindOf(Path.Combine(dir, name), follow: false) != FileKind.Missing))
+            var (marker, main) = Holds(dir, folders);
+            if (marker)
             {
                 return dir;
             }
 
-            if (daemonMain is null && DaemonMains.Any(name => SafeFile.KindOf(Path.Combine(dir, name), follow: false) == FileKind.Regular))
+            if (daemonMain is null && main)
             {
                 daemonMain = dir;
             }
         }
 
         return daemonMain ?? start;
+    }
+
+    private static (bool Marker, bool DaemonMain) Holds(string dir, Dictionary<string, (bool Marker, bool DaemonMain)>? folders)
+    {
+        if (folders is not null && folders.TryGetValue(dir, out var known))
+        {
+            return known;
+        }
+
+        var marker = ComposeNames.Concat(ProjectMarkers).Any(name => SafeFile.KindOf(Path.Combine(dir, name), follow: false) != FileKind.Missing);
+        var result = (marker, !marker && DaemonMains.Any(name => SafeFile.KindOf(Path.Combine(dir, name), follow: false) == FileKind.Regular));
+        if (folders is not null)
+        {
+            folders[dir] = result;
+        }
+
+        return result;
     }
 }

@@ -10,19 +10,37 @@ namespace ConfigLint.Analysis.Engine;
 /// </summary>
 public static class RuleRunner
 {
-    /// <summary>Runs the rules over the deployment; findings are raw (no selection, suppression or ordering yet).</summary>
-    public static List<Finding> Run(IEnumerable<IRule> rules, Deployment deployment, List<string> errors)
+    /// <summary>
+    /// Runs the rules over the deployment; findings are raw (no selection, suppression or ordering yet). Rules are
+    /// independent (each reads the immutable model and reports into its own list), so they run on up to
+    /// <paramref name="threads"/> threads; the lists are joined in rule order, as one thread would have made them.
+    /// </summary>
+    public static List<Finding> Run(IEnumerable<IRule> rules, Deployment deployment, List<string> errors, int threads = 1)
     {
-        var findings = new List<Finding>();
-        foreach (var rule in rules)
+        var list = rules.ToList();
+        var perRule = new List<Finding>[list.Count];
+        var failures = new string?[list.Count];
+        Parallelism.For(list.Count, threads, i =>
         {
+            var rule = list[i];
+            var found = perRule[i] = [];
             try
             {
-                RunRule(rule, deployment, findings);
+                RunRule(rule, deployment, found);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                errors.Add($"rule {rule.Descriptor.Id} failed: {ex.GetType().Name}: {ex.Message}");
+                failures[i] = $"rule {rule.Descriptor.Id} failed: {ex.GetType().Name}: {ex.Message}";
+            }
+        });
+
+        var findings = new List<Finding>(perRule.Sum(f => f.Count));
+        for (var i = 0; i < list.Count; i++)
+        {
+            findings.AddRange(perRule[i]);
+            if (failures[i] is { } failure)
+            {
+                errors.Add(failure);
             }
         }
 

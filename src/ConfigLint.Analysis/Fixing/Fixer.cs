@@ -14,7 +14,12 @@ public sealed record FixedFile(string FullPath, string DisplayPath, byte[] Origi
 /// <summary>A fix that was not applied, and why.</summary>
 public sealed record RefusedFix(string DisplayPath, string RuleId, string Reason);
 
-/// <summary>What <see cref="Fixer.Run"/> produced. Nothing is written: the caller writes <see cref="Files"/> (or diffs them).</summary>
+/// <summary>
+/// What <see cref="Fixer.Run(AnalyzerDriver, AnalysisOptions, bool)"/> produced. Nothing is written: the caller writes
+/// <see cref="Files"/> (or diffs them). <see cref="Final"/> holds the findings, notes and errors after the last pass as
+/// a whole analysis gives them; passes after the first re-analyse only what changed, so its model
+/// (<see cref="AnalysisResult.Deployment"/>) is left empty.
+/// </summary>
 public sealed record FixOutcome(
     ImmutableArray<FixedFile> Files,
     ImmutableArray<RefusedFix> Refused,
@@ -25,7 +30,8 @@ public sealed record FixOutcome(
 }
 
 /// <summary>
-/// <c>configlint fix</c>'s engine, in memory. Each pass analyses the files (the edits so far stand in for the disk),
+/// <c>configlint fix</c>'s engine, in memory. Each pass analyses the files (the edits so far stand in for the disk;
+/// after the first pass, only the parts of the input the last pass changed: <see cref="IncrementalAnalysis"/>),
 /// takes the fixes that apply (safe ones, and unsafe ones when asked), keeps those whose edits do not overlap an
 /// earlier one in the same pass, and applies them. The next pass sees the new text, so fixes that build on each
 /// other and findings a fix resolves settle, until a pass has nothing to apply. A file whose edits make it worse
@@ -41,8 +47,12 @@ public static class Fixer
 
     private static readonly string[] Breakage = ["CL0001", "CL0002", "CL0004"];
 
-    public static FixOutcome Run(AnalyzerDriver driver, AnalysisOptions options, bool unsafeFixes)
+    public static FixOutcome Run(AnalyzerDriver driver, AnalysisOptions options, bool unsafeFixes) => Run(driver, options, unsafeFixes, null);
+
+    /// <summary>As <see cref="Run(AnalyzerDriver, AnalysisOptions, bool)"/>, recording what each analysis covered in <paramref name="trace"/>.</summary>
+    internal static FixOutcome Run(AnalyzerDriver driver, AnalysisOptions options, bool unsafeFixes, FixTrace? trace)
     {
+        var analysis = new IncrementalAnalysis(driver, options, trace);
         var overlay = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         var originals = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         var display = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -61,7 +71,7 @@ public static class Fixer
         var converged = false;
         for (var pass = 0; ; pass++)
         {
-            result = driver.Run(options with { Overlay = overlay });
+            result = analysis.Run(overlay);
             if (result.Errors.Length > 0 && pass == 0)
             {
                 return new FixOutcome([], [], result, true);
@@ -119,7 +129,8 @@ public static class Fixer
 
             // Choose this pass's fixes: no overlap with an earlier choice in any file they touch.
             var chosen = new Dictionary<SyntaxTree, List<TextEdit>>();
-            var chosenFixes = new List<(AppliedFix Fix, HashSet<string> Files)>();
+            var chosenEdits = new HashSet<ImmutableArray<TextEdit>>(SameEdits.Instance);
+            var fixesByFile = new Dictionary<string, List<AppliedFix>>(StringComparer.Ordinal);
             var countedThisPass = new HashSet<(string File, string Rule, string Title)>();
             foreach (var finding in result.Findings)
             {
@@ -164,12 +175,12 @@ public static class Fixer
                     continue;
                 }
 
-                if (fullPaths.Any(f => oneAtATime.Contains(f) && chosenFixes.Any(c => c.Files.Contains(f))))
+                if (fullPaths.Any(f => oneAtATime.Contains(f) && fixesByFile.ContainsKey(f)))
                 {
                     continue;
                 }
 
-                if (IsDuplicate(fix, chosenFixes))
+                if (chosenEdits.Contains(fix.Edits))
                 {
                     continue;
                 }
@@ -189,7 +200,18 @@ public static class Fixer
                     list.Add(edit);
                 }
 
-                chosenFixes.Add((new AppliedFix(finding, fix), fullPaths.ToHashSet(StringComparer.Ordinal)));
+                var appliedFix = new AppliedFix(finding, fix);
+                chosenEdits.Add(fix.Edits);
+                foreach (var f in fullPaths.Distinct(StringComparer.Ordinal))
+                {
+                    if (!fixesByFile.TryGetValue(f, out var list))
+                    {
+                        fixesByFile[f] = list = [];
+                    }
+
+                    list.Add(appliedFix);
+                }
+
                 foreach (var f in fullPaths)
                 {
                     // Counted once per pass: one pass may rightly apply the same fix to many lines.
@@ -218,7 +240,7 @@ public static class Fixer
 
                 var changed = tree.Text.WithChanges(edits.OrderBy(e => e.Span.Start).ThenBy(e => e.Span.Length).Select(e => new TextChange(e.Span, e.NewText)));
                 overlay[full] = SourceLoader.Encode(changed.ToString());
-                var fixes = chosenFixes.Where(c => c.Files.Contains(full)).Select(c => c.Fix).ToList();
+                var fixes = fixesByFile[full];
                 lastPass[full] = (before, fixes);
                 if (!applied.TryGetValue(full, out var all))
                 {
@@ -261,10 +283,30 @@ public static class Fixer
         return counts;
     }
 
-    /// <summary>Two findings can propose the very same edits (one fix settles both): apply them once.</summary>
-    private static bool IsDuplicate(Fix fix, List<(AppliedFix Fix, HashSet<string> Files)> chosen) =>
-        chosen.Any(c => c.Fix.Fix.Edits.Length == fix.Edits.Length &&
-            c.Fix.Fix.Edits.Zip(fix.Edits).All(p => p.First.Tree == p.Second.Tree && p.First.Span == p.Second.Span && p.First.NewText == p.Second.NewText));
+    /// <summary>
+    /// Two findings can propose the very same edits (one fix settles both): apply them once. Same edits: as many, and
+    /// pairwise in the same file, at the same span, with the same text.
+    /// </summary>
+    private sealed class SameEdits : IEqualityComparer<ImmutableArray<TextEdit>>
+    {
+        public static readonly SameEdits Instance = new();
+
+        public bool Equals(ImmutableArray<TextEdit> x, ImmutableArray<TextEdit> y) =>
+            x.Length == y.Length && x.Zip(y).All(p => p.First.Tree == p.Second.Tree && p.First.Span == p.Second.Span && p.First.NewText == p.Second.NewText);
+
+        public int GetHashCode(ImmutableArray<TextEdit> edits)
+        {
+            var hash = new HashCode();
+            foreach (var e in edits)
+            {
+                hash.Add(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(e.Tree));
+                hash.Add(e.Span);
+                hash.Add(e.NewText, StringComparer.Ordinal);
+            }
+
+            return hash.ToHashCode();
+        }
+    }
 
     private static bool Overlaps(TextEdit edit, List<TextEdit>? others) => others is not null && others.Any(o => Conflict(o, edit));
 

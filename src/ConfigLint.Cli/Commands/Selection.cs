@@ -8,6 +8,9 @@ namespace ConfigLint.Cli.Commands;
 /// <summary>The paths to analyse, the rule patterns chosen on the command line, and the configuration file asked for.</summary>
 internal sealed record Selection(string[] Paths, List<string> Select, List<string> Ignore, string? ConfigPath)
 {
+    /// <summary><c>--threads</c>: 0 when not given (one per core).</summary>
+    public int Threads { get; init; }
+
     /// <summary>
     /// What every analysing command shares: the paths look like paths, the configuration loads, every pattern names a
     /// rule; then the analysis options. Null when one of them fails (said on standard error; the command exits 2).
@@ -59,6 +62,6 @@ internal sealed record Selection(string[] Paths, List<string> Select, List<strin
             }
         }
 
-        return (driver, new AnalysisOptions(paths, env.CurrentDirectory, select, ignore, settings));
+        return (driver, new AnalysisOptions(paths, env.CurrentDirectory, select, ignore, settings) { Threads = Threads });
     }
 }

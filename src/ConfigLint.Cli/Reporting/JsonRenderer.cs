@@ -13,13 +13,14 @@ public static class JsonRenderer
 {
     public static string Render(IReadOnlyList<Finding> findings)
     {
-        using var stream = new MemoryStream();
+        using var stream = new MemoryStream(JsonRenderer.Capacity(findings.Count));
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             w.WriteStartObject();
             w.WriteStartArray("findings");
             foreach (var f in findings)
             {
+                FlushIfLarge(w);
                 var span = f.LineSpan;
                 w.WriteStartObject();
                 w.WriteString("ruleId", f.RuleId);
@@ -63,6 +64,28 @@ public static class JsonRenderer
             w.WriteEndObject();
         }
 
-        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+        return Text(stream);
+    }
+
+    /// <summary>
+    /// A report of thousands of findings is megabytes: the writer hands its buffer to the stream every 16 KB instead of
+    /// growing it to the whole report (each doubling a large-object allocation that can set off a full collection).
+    /// </summary>
+    internal static void FlushIfLarge(Utf8JsonWriter writer)
+    {
+        if (writer.BytesPending > 16 * 1024)
+        {
+            writer.Flush();
+        }
+    }
+
+    /// <summary>The stream's first size: about what a finding takes, so that a large report grows it once or twice.</summary>
+    internal static int Capacity(int findings) => (int)Math.Min(256L * 1024 * 1024, 4096L + (512L * findings));
+
+    /// <summary>The UTF-8 the writer produced, with the final newline, decoded without another copy of the bytes.</summary>
+    internal static string Text(MemoryStream stream)
+    {
+        stream.WriteByte((byte)'\n');
+        return Encoding.UTF8.GetString(stream.GetBuffer(), 0, (int)stream.Length);
     }
 }

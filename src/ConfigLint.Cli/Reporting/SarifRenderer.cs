@@ -37,7 +37,7 @@ public static class SarifRenderer
             rules.Add(missing);
         }
 
-        using var stream = new MemoryStream();
+        using var stream = new MemoryStream(JsonRenderer.Capacity(findings.Count));
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             w.WriteStartObject();
@@ -85,6 +85,7 @@ public static class SarifRenderer
             var occurrences = new Dictionary<(string Path, string RuleId, string Hash), int>();
             foreach (var f in findings)
             {
+                JsonRenderer.FlushIfLarge(w);
                 WriteResult(w, f, index[f.RuleId], occurrences);
             }
 
@@ -94,7 +95,7 @@ public static class SarifRenderer
             w.WriteEndObject();
         }
 
-        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+        return JsonRenderer.Text(stream);
     }
 
     private static void WriteTool(Utf8JsonWriter w, List<RuleDescriptor> rules, Func<RuleDescriptor, string?> docs)

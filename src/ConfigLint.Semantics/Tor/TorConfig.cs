@@ -51,7 +51,8 @@ public sealed record TorHiddenService(TorLine Dir, ImmutableArray<TorLine> Optio
 public sealed class TorConfig
 {
     private readonly ILookup<string, TorLine> _byName;
-    private readonly Dictionary<string, IReadOnlyList<TorLine>> _effective = new(StringComparer.OrdinalIgnoreCase);
+    // Memoised per option; rules ask from several threads at once (a plain Dictionary written by two threads corrupts).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, IReadOnlyList<TorLine>> _effective = new(StringComparer.OrdinalIgnoreCase);
     private HashSet<TorLine>? _effectiveLines;
 
     public TorConfig(SyntaxTree main, ImmutableArray<TorLine> lines, ImmutableArray<SyntaxTree> files, ImmutableArray<BindDiagnostic> diagnostics)
@@ -138,8 +139,7 @@ public sealed class TorConfig
             result.Add(line);
         }
 
-        _effective[option] = result;
-        return result;
+        return _effective.GetOrAdd(option, result);
     }
 
     /// <summary>The line whose value tor uses for a singleton option (the last one).</summary>

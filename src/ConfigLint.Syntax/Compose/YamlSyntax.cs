@@ -77,7 +77,8 @@ public sealed class YamlMappingNode : YamlNode
     /// <summary>How many merge keys deep (a mapping merging one that merges another …) ConfigLint follows.</summary>
     public const int MaxMergeDepth = 32;
 
-    private ImmutableArray<YamlPair>? _effective;
+    // Not a nullable struct: several threads may compute it at once, and a reference-sized field is written whole.
+    private ImmutableArray<YamlPair> _effective;
 
     public YamlMappingNode(TextSpan span, string? anchor, string? tag, ImmutableArray<YamlPair> pairs)
         : base(span, anchor, tag)
@@ -117,7 +118,19 @@ public sealed class YamlMappingNode : YamlNode
     /// sources win over later ones. The text is untouched; each pair keeps its own location. Each mapping
     /// computes its own once, so a mapping merged many times costs once.
     /// </summary>
-    public ImmutableArray<YamlPair> EffectivePairs => _effective ??= ComputeEffective();
+    public ImmutableArray<YamlPair> EffectivePairs
+    {
+        get
+        {
+            var effective = _effective;
+            if (effective.IsDefault)
+            {
+                _effective = effective = ComputeEffective();
+            }
+
+            return effective;
+        }
+    }
 
     public YamlPair? Find(string key)
     {
