@@ -11,7 +11,17 @@ namespace ConfigLint.Semantics.Nginx;
 /// </summary>
 public sealed class NginxNode
 {
+    /// <summary>A block with more children than this indexes them by name as they are added.</summary>
+    private const int IndexThreshold = 8;
+
     private readonly List<NginxNode> _children = [];
+
+    /// <summary>
+    /// The children by name, in file order, built while binding once the block has more than
+    /// <see cref="IndexThreshold"/> children (an http{} with thousands of servers); smaller blocks are scanned. Never
+    /// changed after binding, so lookups need no lock.
+    /// </summary>
+    private Dictionary<string, List<NginxNode>>? _byName;
 
     internal NginxNode(SyntaxTree? tree, NginxDirectiveSyntax? directive, NginxNode? parent, string rootContext = "main")
     {
@@ -48,7 +58,32 @@ public sealed class NginxNode
 
     public IReadOnlyList<NginxNode> Children => _children;
 
-    internal void Add(NginxNode child) => _children.Add(child);
+    internal void Add(NginxNode child)
+    {
+        _children.Add(child);
+        if (_byName is not null)
+        {
+            AddToIndex(_byName, child);
+        }
+        else if (_children.Count > IndexThreshold)
+        {
+            _byName = new Dictionary<string, List<NginxNode>>(StringComparer.Ordinal);
+            foreach (var c in _children)
+            {
+                AddToIndex(_byName, c);
+            }
+        }
+    }
+
+    private static void AddToIndex(Dictionary<string, List<NginxNode>> index, NginxNode child)
+    {
+        if (!index.TryGetValue(child.Name, out var list))
+        {
+            index[child.Name] = list = [];
+        }
+
+        list.Add(child);
+    }
 
     /// <summary>Name to last argument.</summary>
     public SourceLocation Location => new(Tree!, Directive!.ArgWords.Length > 0
@@ -90,11 +125,28 @@ public sealed class NginxNode
         }
     }
 
-    /// <summary>The direct children with a name.</summary>
-    public IEnumerable<NginxNode> Directives(string name) => _children.Where(c => c.Name == name);
+    /// <summary>The direct children with a name, in file order.</summary>
+    public IEnumerable<NginxNode> Directives(string name) =>
+        _byName is null ? _children.Where(c => c.Name == name) : _byName.TryGetValue(name, out var list) ? list : [];
 
     /// <summary>The last direct child with a name (nginx merges a level's own value first).</summary>
-    public NginxNode? Own(string name) => _children.LastOrDefault(c => c.Name == name);
+    public NginxNode? Own(string name)
+    {
+        if (_byName is not null)
+        {
+            return _byName.TryGetValue(name, out var list) ? list[^1] : null;
+        }
+
+        for (var i = _children.Count - 1; i >= 0; i--)
+        {
+            if (_children[i].Name == name)
+            {
+                return _children[i];
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>The nearest enclosing block of a kind.</summary>
     public NginxNode? Enclosing(string name) => Ancestors().FirstOrDefault(a => a.Name == name);
