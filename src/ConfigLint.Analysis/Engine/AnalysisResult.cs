@@ -18,6 +18,9 @@ public sealed record AnalysisOptions(
     public IReadOnlyList<string> EffectiveSelect => Select.Count > 0 ? Select : (Config?.Select ?? []);
 
     public IReadOnlyList<string> EffectiveIgnore => [.. Ignore, .. Config?.Ignore ?? []];
+
+    /// <summary>When set, the run records each phase's wall time and each rule's there (<c>check --timings</c>).</summary>
+    public PhaseTimings? Timings { get; init; }
 }
 
 /// <summary>What a run produced: findings in deterministic order, tool errors, the files read.</summary>

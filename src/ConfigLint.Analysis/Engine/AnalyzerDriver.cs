@@ -53,6 +53,7 @@ public sealed class AnalyzerDriver
         }
 
         // Parse every discovered file (includes are parsed on demand by the binders), bind, analyze.
+        options.Timings?.Mark("discovery");
         var trees = new List<SyntaxTree>();
         foreach (var file in discovered)
         {
@@ -62,12 +63,15 @@ public sealed class AnalyzerDriver
             }
         }
 
+        options.Timings?.Mark("read+parse");
         var deployment = ProjectBinder.Bind(trees, workspace);
         notes.AddRange(deployment.Firewalls.Where(f => f.RuleSet.Notes.Length > 0 && scope.Contains(f.RuleSet.Tree.FullPath)).Select(f => FirewallNote(f.RuleSet)));
-        var findings = RuleRunner.Run(_rules.Where(r => FindingPolicy.IsSelected(r.Descriptor, options)), deployment, errors);
+        options.Timings?.Mark("bind/model");
+        var findings = RuleRunner.Run(_rules.Where(r => FindingPolicy.IsSelected(r.Descriptor, options)), deployment, errors, options.Timings);
         RuleRunner.AddBuiltIns(deployment, deployment.TorConfigs.SelectMany(c => c.Diagnostics).Concat(deployment.ComposeProjects.SelectMany(p => p.Diagnostics))
             .Concat(deployment.SquidConfigs.SelectMany(c => c.Diagnostics)).Concat(deployment.NginxConfigs.SelectMany(c => c.Diagnostics)), findings);
 
+        options.Timings?.Mark("rules");
         errors.AddRange(workspace.ReadErrors.OrderBy(e => e, StringComparer.Ordinal));
 
         var suppressed = new List<Finding>();
@@ -78,7 +82,7 @@ public sealed class AnalyzerDriver
         bool InScope(Finding f) => scope.Contains(f.Location.Tree.FullPath);
         visible = FindingPolicy.CapPerFile(visible.Where(InScope));
         suppressed = suppressed.Where(InScope).ToList();
-        return new AnalysisResult(FindingPolicy.Ordered(FindingPolicy.ApplySeverity(visible, options.Config)), [.. errors.Distinct()], deployment.Trees, deployment)
+        var result = new AnalysisResult(FindingPolicy.Ordered(FindingPolicy.ApplySeverity(visible, options.Config)), [.. errors.Distinct()], deployment.Trees, deployment)
         {
             Notes = [.. notes],
             Scope = scope,
@@ -86,6 +90,8 @@ public sealed class AnalyzerDriver
             Rules = [.. Descriptors.Where(d => FindingPolicy.IsSelected(d, options)).OrderBy(d => d.Id, StringComparer.Ordinal)],
             Workspace = workspace,
         };
+        options.Timings?.Mark("policy/suppressions");
+        return result;
     }
 
     /// <summary>

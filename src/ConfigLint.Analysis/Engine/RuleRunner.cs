@@ -11,14 +11,16 @@ namespace ConfigLint.Analysis.Engine;
 public static class RuleRunner
 {
     /// <summary>Runs the rules over the deployment; findings are raw (no selection, suppression or ordering yet).</summary>
-    public static List<Finding> Run(IEnumerable<IRule> rules, Deployment deployment, List<string> errors)
+    public static List<Finding> Run(IEnumerable<IRule> rules, Deployment deployment, List<string> errors, PhaseTimings? timings = null)
     {
         var findings = new List<Finding>();
         foreach (var rule in rules)
         {
+            var start = System.Diagnostics.Stopwatch.GetTimestamp();
             try
             {
                 RunRule(rule, deployment, findings);
+                timings?.AddRule(rule.Descriptor.Id, start);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
