@@ -15,6 +15,8 @@ public sealed class PhaseTimings
     private readonly List<(string Phase, TimeSpan Time)> _phases = [];
     private readonly Dictionary<string, TimeSpan> _rules = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
+    private readonly int[] _collections = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
+    private readonly TimeSpan _paused = GC.GetTotalPauseDuration();
     private TimeSpan _last;
 
     /// <summary>How many of the slowest rules <see cref="Render"/> lists.</summary>
@@ -91,6 +93,8 @@ public sealed class PhaseTimings
         }
 
         text.Append(CultureInfo.InvariantCulture, $"  {"total".PadRight(width)}{Milliseconds(phases.Aggregate(TimeSpan.Zero, (sum, p) => sum + p.Time))}\n");
+        text.Append(CultureInfo.InvariantCulture,
+            $"  garbage collections: {GC.CollectionCount(0) - _collections[0]} gen0, {GC.CollectionCount(1) - _collections[1]} gen1, {GC.CollectionCount(2) - _collections[2]} gen2; paused {(GC.GetTotalPauseDuration() - _paused).TotalMilliseconds.ToString("0.0", CultureInfo.InvariantCulture)} ms of the total\n");
         return text.ToString();
     }
 
