@@ -23,6 +23,8 @@ public sealed class NginxNode
     /// </summary>
     private Dictionary<string, List<NginxNode>>? _byName;
 
+    private IReadOnlyList<string>? _args;
+
     internal NginxNode(SyntaxTree? tree, NginxDirectiveSyntax? directive, NginxNode? parent, string rootContext = "main")
     {
         Tree = tree;
@@ -50,7 +52,8 @@ public sealed class NginxNode
 
     public ImmutableArray<NginxWord> ArgWords => Directive?.ArgWords ?? [];
 
-    public IReadOnlyList<string> Args => [.. ArgWords.Select(a => a.Value)];
+    /// <summary>The arguments' values, made once on first use (rules ask for them on every node they look at).</summary>
+    public IReadOnlyList<string> Args => _args ??= [.. ArgWords.Select(a => a.Value)];
 
     public string Arg(int i) => i < ArgWords.Length ? ArgWords[i].Value : string.Empty;
 
