@@ -45,6 +45,7 @@ public sealed class DeploymentBuilder
     // Phase 2: placement.
     private readonly Dictionary<string, List<(ComposeService Service, ComposeVolume Mount)>> _byMount = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<DockerfileModel>> _byCopy = new(StringComparer.Ordinal);
+    private readonly Dictionary<NginxConfig, List<NginxListen>> _nginxListens = [];
     private readonly Dictionary<DockerfileModel, int> _modelOrder = [];
 
     public DeploymentBuilder(IWorkspace workspace, ImmutableArray<TorConfig> torConfigs, ImmutableArray<ComposeProject> composeProjects,
@@ -627,7 +628,7 @@ public sealed class DeploymentBuilder
         var commandLine = DaemonCommandLine.Parse(kind, words);
         var listeners = squid is not null
             ? squid.Ports.Select(p => MakeListener(p.Line.Name, p.Address ?? "*", p.PortText, p.Line.Location, service)).ToImmutableArray()
-            : nginx!.All.Where(n => n.Name == "server" && n.Enclosing("http") is not null).SelectMany(NginxConfig.Listens)
+            : NginxListens(nginx!)
                 .Select(l => MakeListener("listen", l.Address, l.Port, l.Node.Location, service)).DistinctBy(l => (l.Address, l.Port)).ToImmutableArray();
         return new DaemonInstance(kind, service, model, files, words, listeners)
         {
@@ -636,6 +637,17 @@ public sealed class DeploymentBuilder
             CommandLineNotes = commandLine is null ? [] : [.. commandLine.GlobalDirectives.Select(g => $"-g '{g.Value}' (main-context directives given on the command line)")
                 .Concat(commandLine.ConfigFile is { } c ? [$"{(kind == DaemonKind.Nginx ? "-c" : "-f")} {c.Value}"] : [])],
         };
+    }
+
+    /// <summary>The listen sockets of an nginx configuration's servers inside http{}, worked out once per configuration (many services may run it).</summary>
+    private List<NginxListen> NginxListens(NginxConfig nginx)
+    {
+        if (!_nginxListens.TryGetValue(nginx, out var listens))
+        {
+            _nginxListens[nginx] = listens = [.. nginx.Named("server").Where(n => n.Enclosing("http") is not null).SelectMany(NginxConfig.Listens)];
+        }
+
+        return listens;
     }
 
     /// <summary>

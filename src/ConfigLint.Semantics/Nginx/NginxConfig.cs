@@ -178,7 +178,28 @@ public sealed class NginxConfig
         Files = files;
         Diagnostics = diagnostics;
         NginxVersion = version;
+
+        // Built once, after binding: every rule walks these instead of the tree.
+        _all = [.. root.Descendants()];
+        foreach (var node in _all)
+        {
+            if (!_named.TryGetValue(node.Name, out var list))
+            {
+                _named[node.Name] = list = [];
+            }
+
+            list.Add(node);
+        }
+
+        Http = Root.Name == "http" ? Root : Root.Directives("http").FirstOrDefault();
+        _servers = Root.Name == "server" ? [Root] : [.. Named("server").Where(n => n.IsBlock && n.Parent?.Name is "http" && n.Parent == Http)];
     }
+
+    private readonly NginxNode[] _all;
+
+    private readonly Dictionary<string, List<NginxNode>> _named = new(StringComparer.Ordinal);
+
+    private readonly NginxNode[] _servers;
 
     public SyntaxTree Main { get; }
 
@@ -191,14 +212,17 @@ public sealed class NginxConfig
     /// <summary>The nginx version the deployment shows (an image tag, a pinned package, the base distribution), if any.</summary>
     public Version? NginxVersion { get; }
 
-    public IEnumerable<NginxNode> All => Root.Descendants();
+    /// <summary>Every directive below the root, parents first, in file order (listed once, when the configuration is built).</summary>
+    public IReadOnlyList<NginxNode> All => _all;
+
+    /// <summary>The directives with a name anywhere in the configuration, in the order of <see cref="All"/> (from a table built once).</summary>
+    public IReadOnlyList<NginxNode> Named(string name) => _named.TryGetValue(name, out var list) ? list : [];
 
     /// <summary>The <c>http</c> level: the <c>http</c> block, or the root when the file is read inside http.</summary>
-    public NginxNode? Http => Root.Name == "http" ? Root : Root.Directives("http").FirstOrDefault();
+    public NginxNode? Http { get; }
 
     /// <summary>Every <c>server</c> block of the http level (a server fragment's root counts as one).</summary>
-    public IEnumerable<NginxNode> Servers =>
-        Root.Name == "server" ? [Root] : All.Where(n => n.Name == "server" && n.IsBlock && n.Parent?.Name is "http" && n.Parent == Http);
+    public IReadOnlyList<NginxNode> Servers => _servers;
 
     /// <summary>Line 1 of the main file.</summary>
     public SourceLocation FileStart => new(Main, Main.Text.Lines.Count > 0 ? Main.Text.Lines[0].Span : default);
