@@ -12,12 +12,13 @@ namespace ConfigLint.Analysis.Engine;
 public sealed class PhaseTimings
 {
     private readonly Stopwatch _clock = Stopwatch.StartNew();
-    private readonly List<(string Phase, TimeSpan Time)> _phases = [];
+    private readonly List<(string Phase, TimeSpan Time, long Allocated)> _phases = [];
     private readonly Dictionary<string, TimeSpan> _rules = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private readonly int[] _collections = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
     private readonly TimeSpan _paused = GC.GetTotalPauseDuration();
     private TimeSpan _last;
+    private long _allocated = GC.GetTotalAllocatedBytes();
 
     /// <summary>How many of the slowest rules <see cref="Render"/> lists.</summary>
     public const int SlowestRules = 5;
@@ -28,8 +29,10 @@ public sealed class PhaseTimings
         lock (_gate)
         {
             var now = _clock.Elapsed;
-            _phases.Add((phase, now - _last));
+            var allocated = GC.GetTotalAllocatedBytes();
+            _phases.Add((phase, now - _last, allocated - _allocated));
             _last = now;
+            _allocated = allocated;
         }
     }
 
@@ -45,8 +48,8 @@ public sealed class PhaseTimings
     /// <summary>Times a rule from a <see cref="Stopwatch.GetTimestamp"/> taken before it ran.</summary>
     public void AddRule(string ruleId, long startTimestamp) => AddRule(ruleId, Stopwatch.GetElapsedTime(startTimestamp));
 
-    /// <summary>The phases in the order they ended.</summary>
-    public IReadOnlyList<(string Phase, TimeSpan Time)> Phases
+    /// <summary>The phases in the order they ended, with the bytes allocated meanwhile (by every thread).</summary>
+    public IReadOnlyList<(string Phase, TimeSpan Time, long Allocated)> Phases
     {
         get
         {
@@ -79,10 +82,10 @@ public sealed class PhaseTimings
         var rules = Rules;
         var width = Math.Max(20, phases.Select(p => p.Phase.Length).DefaultIfEmpty(0).Max() + 2);
         var text = new StringBuilder();
-        text.Append("configlint: timings (wall time):\n");
-        foreach (var (phase, time) in phases)
+        text.Append("configlint: timings (wall time, memory allocated):\n");
+        foreach (var (phase, time, allocated) in phases)
         {
-            text.Append(CultureInfo.InvariantCulture, $"  {phase.PadRight(width)}{Milliseconds(time)}\n");
+            text.Append(CultureInfo.InvariantCulture, $"  {phase.PadRight(width)}{Milliseconds(time)}{Megabytes(allocated)}\n");
             if (phase == "rules")
             {
                 foreach (var (rule, ruleTime) in rules.Take(SlowestRules))
@@ -92,11 +95,13 @@ public sealed class PhaseTimings
             }
         }
 
-        text.Append(CultureInfo.InvariantCulture, $"  {"total".PadRight(width)}{Milliseconds(phases.Aggregate(TimeSpan.Zero, (sum, p) => sum + p.Time))}\n");
+        text.Append(CultureInfo.InvariantCulture, $"  {"total".PadRight(width)}{Milliseconds(phases.Aggregate(TimeSpan.Zero, (sum, p) => sum + p.Time))}{Megabytes(phases.Sum(p => p.Allocated))}\n");
         text.Append(CultureInfo.InvariantCulture,
             $"  garbage collections: {GC.CollectionCount(0) - _collections[0]} gen0, {GC.CollectionCount(1) - _collections[1]} gen1, {GC.CollectionCount(2) - _collections[2]} gen2; paused {(GC.GetTotalPauseDuration() - _paused).TotalMilliseconds.ToString("0.0", CultureInfo.InvariantCulture)} ms of the total\n");
         return text.ToString();
     }
+
+    private static string Megabytes(long bytes) => (bytes / (1024.0 * 1024.0)).ToString("0.0", CultureInfo.InvariantCulture).PadLeft(10) + " MiB";
 
     private static string Milliseconds(TimeSpan time) => time.TotalMilliseconds.ToString("0.0", CultureInfo.InvariantCulture).PadLeft(10) + " ms";
 }

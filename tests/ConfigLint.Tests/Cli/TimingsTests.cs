@@ -23,9 +23,9 @@ public class TimingsTests
         plain.Err.ShouldNotContain("timings");
         timed.Err.ShouldStartWith(plain.Err);
         var table = timed.Err[plain.Err.Length..];
-        table.ShouldStartWith("configlint: timings (wall time):\n");
+        table.ShouldStartWith("configlint: timings (wall time, memory allocated):\n");
         var rows = table.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).ToList();
-        var phases = rows.Where(r => r.StartsWith("  ", StringComparison.Ordinal) && !r.StartsWith("    ", StringComparison.Ordinal) && r.EndsWith(" ms", StringComparison.Ordinal))
+        var phases = rows.Where(r => r.StartsWith("  ", StringComparison.Ordinal) && !r.StartsWith("    ", StringComparison.Ordinal) && System.Text.RegularExpressions.Regex.IsMatch(r, @" [0-9]+\.[0-9] ms +[0-9]+\.[0-9] MiB$"))
             .Select(r => r.Trim().Split(' ')[0]).ToList();
         phases.ShouldBe(Phases);
 
@@ -48,7 +48,7 @@ public class TimingsTests
 
         code.ShouldBe(plain.Code);
         stdout.ToString().ShouldBe(plain.Out);
-        stderr.ToString().ShouldContain("configlint: timings (wall time):\n");
+        stderr.ToString().ShouldContain("configlint: timings (wall time, memory allocated):\n");
         stderr.ToString().ShouldContain("  bind/model ");
     }
 
