@@ -45,6 +45,7 @@ public sealed class DeploymentBuilder
     // Phase 2: placement.
     private readonly Dictionary<string, List<(ComposeService Service, ComposeVolume Mount)>> _byMount = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<DockerfileModel>> _byCopy = new(StringComparer.Ordinal);
+    private readonly Dictionary<NginxConfig, List<NginxListen>> _nginxListens = [];
     private readonly Dictionary<DockerfileModel, int> _modelOrder = [];
 
     public DeploymentBuilder(IWorkspace workspace, ImmutableArray<TorConfig> torConfigs, ImmutableArray<ComposeProject> composeProjects,
@@ -627,7 +628,7 @@ public sealed class DeploymentBuilder
         var commandLine = DaemonCommandLine.Parse(kind, words);
         var listeners = squid is not null
             ? squid.Ports.Select(p => MakeListener(p.Line.Name, p.Address ?? "*", p.PortText, p.Line.Location, service)).ToImmutableArray()
-            : nginx!.All.Where(n => n.Name == "server" && n.Enclosing("http") is not null).SelectMany(NginxConfig.Listens)
+            : NginxListens(nginx!)
                 .Select(l => MakeListener("listen", l.Address, l.Port, l.Node.Location, service)).DistinctBy(l => (l.Address, l.Port)).ToImmutableArray();
         return new DaemonInstance(kind, service, model, files, words, listeners)
         {
@@ -636,6 +637,17 @@ public sealed class DeploymentBuilder
             CommandLineNotes = commandLine is null ? [] : [.. commandLine.GlobalDirectives.Select(g => $"-g '{g.Value}' (main-context directives given on the command line)")
                 .Concat(commandLine.ConfigFile is { } c ? [$"{(kind == DaemonKind.Nginx ? "-c" : "-f")} {c.Value}"] : [])],
         };
+    }
+
+    /// <summary>The listen sockets of an nginx configuration's servers inside http{}, worked out once per configuration (many services may run it).</summary>
+    private List<NginxListen> NginxListens(NginxConfig nginx)
+    {
+        if (!_nginxListens.TryGetValue(nginx, out var listens))
+        {
+            _nginxListens[nginx] = listens = [.. nginx.Named("server").Where(n => n.Enclosing("http") is not null).SelectMany(NginxConfig.Listens)];
+        }
+
+        return listens;
     }
 
     /// <summary>
@@ -780,16 +792,38 @@ public sealed class DeploymentBuilder
             .ToDictionary(g => g.Key, g => g.Select(d => d.Tor!).DistinctBy(t => t.Main).ToList(), StringComparer.Ordinal);
         var carriersOf = _ruleSets.ToDictionary(r => r, r => Carriers(r.Tree.FullPath));
         var ruleSetFolders = _ruleSets.Select(r => Path.GetDirectoryName(r.Tree.FullPath)!).ToHashSet(StringComparer.Ordinal);
-        var result = ImmutableArray.CreateBuilder<Firewall>();
-        foreach (var ruleSet in _ruleSets)
+
+        // A rule set's companions are those in its folder or sharing a carrier: both indexed once (rule set order).
+        var byFolder = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        var byCarrier = new Dictionary<ComposeService, List<int>>();
+        for (var i = 0; i < _ruleSets.Length; i++)
         {
+            Add(byFolder, Path.GetDirectoryName(_ruleSets[i].Tree.FullPath)!, i);
+            foreach (var carrier in carriersOf[_ruleSets[i]].Distinct())
+            {
+                Add(byCarrier, carrier, i);
+            }
+        }
+
+        var torBelow = TorFoldersBelow(torByFolder, ruleSetFolders);
+        var torByProject = torDaemons.Where(d => d.Service is not null).GroupBy(d => d.Service!.Project).ToDictionary(g => g.Key, g => g.ToList());
+        var result = ImmutableArray.CreateBuilder<Firewall>();
+        for (var index = 0; index < _ruleSets.Length; index++)
+        {
+            var ruleSet = _ruleSets[index];
             var path = ruleSet.Tree.FullPath;
             var folder = Path.GetDirectoryName(path)!;
             var carriers = carriersOf[ruleSet];
-            var companions = _ruleSets.Where(r => r != ruleSet
-                && (Path.GetDirectoryName(r.Tree.FullPath) == folder || carriersOf[r].Intersect(carriers).Any())).ToImmutableArray();
+            var related = new SortedSet<int>(byFolder[folder]);
+            foreach (var carrier in carriers)
+            {
+                related.UnionWith(byCarrier[carrier]);
+            }
 
-            var (tor, join) = TorOfCarriers(carriers, torDaemons);
+            related.Remove(index);
+            var companions = related.Select(i => _ruleSets[i]).ToImmutableArray();
+
+            var (tor, join) = TorOfCarriers(carriers, torByProject);
             if (tor.Count == 0 && torByFolder.TryGetValue(folder, out var here))
             {
                 (tor, join) = (here, "the torrc in the same folder");
@@ -797,7 +831,7 @@ public sealed class DeploymentBuilder
 
             if (tor.Count == 0)
             {
-                (tor, join) = TorAbove(folder, torByFolder, ruleSetFolders);
+                (tor, join) = TorAbove(folder, torByFolder, torBelow);
             }
 
             var settings = tor.Select(TorTransparentSettings.Of).ToImmutableArray();
@@ -822,12 +856,12 @@ public sealed class DeploymentBuilder
             .ToList();
 
     /// <summary>The tor a carrier's network stack sends to: its own, a service sharing its stack, or (on the host's network) any host-network tor of its project.</summary>
-    private static (List<TorConfig> Tor, string Join) TorOfCarriers(List<ComposeService> carriers, List<DaemonInstance> torDaemons)
+    private static (List<TorConfig> Tor, string Join) TorOfCarriers(List<ComposeService> carriers, Dictionary<ComposeProject, List<DaemonInstance>> torByProject)
     {
         foreach (var carrier in carriers)
         {
             var stack = carrier.SharesNetworkWith ?? carrier.Name;
-            var sharing = torDaemons.Where(d => d.Service is { } s && s.Project == carrier.Project
+            var sharing = torByProject.GetValueOrDefault(carrier.Project, []).Where(d => d.Service is { } s
                 && (s == carrier || s.Name == stack || s.SharesNetworkWith == stack || (carrier.IsHostNetwork && s.IsHostNetwork)))
                 .OrderBy(d => d.Service == carrier ? 0 : 1)
                 .ToList();
@@ -850,24 +884,43 @@ public sealed class DeploymentBuilder
     /// The torrc files of the nearest folder above that holds any, within the project and the linted root; none when
     /// they lie in several folders. A torrc beside another rule set belongs to that one.
     /// </summary>
-    private (List<TorConfig> Tor, string Join) TorAbove(string folder, Dictionary<string, List<TorConfig>> torByFolder, HashSet<string> ruleSetFolders)
+    private (List<TorConfig> Tor, string Join) TorAbove(string folder, Dictionary<string, List<TorConfig>> torByFolder, Dictionary<string, (string First, int Count)> torBelow)
     {
         var root = _workspace.Root.TrimEnd(Path.DirectorySeparatorChar);
         for (var level = folder; !string.IsNullOrEmpty(level); level = Path.GetDirectoryName(level))
         {
-            var found = torByFolder.Where(kv => PathContainment.IsAtOrBelow(kv.Key, level) && !ruleSetFolders.Contains(kv.Key)).ToList();
-            if (found.Count == 1)
+            var (first, count) = torBelow.GetValueOrDefault(level);
+            if (count == 1)
             {
-                return (found[0].Value, $"the torrc in the same project ({Path.GetRelativePath(folder, found[0].Key).Replace(Path.DirectorySeparatorChar, '/')})");
+                return (torByFolder[first], $"the torrc in the same project ({Path.GetRelativePath(folder, first).Replace(Path.DirectorySeparatorChar, '/')})");
             }
 
-            if (found.Count > 1 || level.Length <= root.Length || IsProjectRoot(level))
+            if (count > 1 || level.Length <= root.Length || IsProjectRoot(level))
             {
                 break;
             }
         }
 
         return ([], string.Empty);
+    }
+
+    /// <summary>
+    /// For each folder, how many folders with torrc files (other than rule sets' folders) lie at or below it, and the
+    /// first: every such folder counted once on each of its ancestors (<see cref="Path.GetDirectoryName(string)"/>
+    /// up to the root, the same chain <see cref="TorAbove"/> climbs), so a lookup is one dictionary read.
+    /// </summary>
+    private static Dictionary<string, (string First, int Count)> TorFoldersBelow(Dictionary<string, List<TorConfig>> torByFolder, HashSet<string> ruleSetFolders)
+    {
+        var below = new Dictionary<string, (string First, int Count)>(StringComparer.Ordinal);
+        foreach (var torFolder in torByFolder.Keys.Where(k => !ruleSetFolders.Contains(k)))
+        {
+            for (var level = torFolder; !string.IsNullOrEmpty(level); level = Path.GetDirectoryName(level))
+            {
+                below[level] = below.TryGetValue(level, out var seen) ? (seen.First, seen.Count + 1) : (torFolder, 1);
+            }
+        }
+
+        return below;
     }
 
     private bool IsProjectRoot(string folder) =>

@@ -24,6 +24,9 @@ public sealed record AnalysisOptions(
     /// one per core, 1 for the sequential path. The findings are the same, in the same order, whatever the value.
     /// </summary>
     public int Threads { get; init; }
+
+    /// <summary>When set, the run records each phase's wall time and each rule's there (<c>check --timings</c>).</summary>
+    public PhaseTimings? Timings { get; init; }
 }
 
 /// <summary>What a run produced: findings in deterministic order, tool errors, the files read.</summary>

@@ -80,6 +80,7 @@ public sealed class AnalyzerDriver
         var discovered = only is null ? prepared.Discovery.Files : prepared.Discovery.Files.Where(f => only.Contains(f.FullPath)).ToList();
 
         // Parse every discovered file (in parallel; includes are parsed on demand by the binders), bind, analyze.
+        options.Timings?.Mark("discovery");
         workspace.Prefetch(discovered, threads);
         var trees = new List<SyntaxTree>();
         foreach (var file in discovered)
@@ -90,14 +91,17 @@ public sealed class AnalyzerDriver
             }
         }
 
+        options.Timings?.Mark("read+parse");
         var deployment = ProjectBinder.Bind(trees, workspace);
         var firewallNotes = deployment.Firewalls.Where(f => f.RuleSet.Notes.Length > 0 && scope.Contains(f.RuleSet.Tree.FullPath))
             .Select(f => (f.RuleSet.Tree.FullPath, FirewallNote(f.RuleSet))).ToList();
         notes.AddRange(firewallNotes.Select(n => n.Item2));
-        var findings = RuleRunner.Run(_rules.Where(r => FindingPolicy.IsSelected(r.Descriptor, options)), deployment, errors, threads);
+        options.Timings?.Mark("bind/model");
+        var findings = RuleRunner.Run(_rules.Where(r => FindingPolicy.IsSelected(r.Descriptor, options)), deployment, errors, threads, options.Timings);
         RuleRunner.AddBuiltIns(deployment, deployment.TorConfigs.SelectMany(c => c.Diagnostics).Concat(deployment.ComposeProjects.SelectMany(p => p.Diagnostics))
             .Concat(deployment.SquidConfigs.SelectMany(c => c.Diagnostics)).Concat(deployment.NginxConfigs.SelectMany(c => c.Diagnostics)), findings);
 
+        options.Timings?.Mark("rules");
         errors.AddRange(workspace.ReadErrors.OrderBy(e => e, StringComparer.Ordinal));
 
         var suppressed = new List<Finding>();
@@ -108,7 +112,7 @@ public sealed class AnalyzerDriver
         bool InScope(Finding f) => scope.Contains(f.Location.Tree.FullPath);
         visible = FindingPolicy.CapPerFile(visible.Where(InScope));
         suppressed = suppressed.Where(InScope).ToList();
-        return new AnalysisResult(FindingPolicy.Ordered(FindingPolicy.ApplySeverity(visible, options.Config)), [.. errors.Distinct()], deployment.Trees, deployment)
+        var result = new AnalysisResult(FindingPolicy.Ordered(FindingPolicy.ApplySeverity(visible, options.Config)), [.. errors.Distinct()], deployment.Trees, deployment)
         {
             Notes = [.. notes],
             FirewallNotes = [.. firewallNotes],
@@ -117,6 +121,8 @@ public sealed class AnalyzerDriver
             Rules = [.. Descriptors.Where(d => FindingPolicy.IsSelected(d, options)).OrderBy(d => d.Id, StringComparer.Ordinal)],
             Workspace = workspace,
         };
+        options.Timings?.Mark("policy/suppressions");
+        return result;
     }
 
     /// <summary>

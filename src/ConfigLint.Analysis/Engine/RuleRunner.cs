@@ -14,8 +14,9 @@ public static class RuleRunner
     /// Runs the rules over the deployment; findings are raw (no selection, suppression or ordering yet). Rules are
     /// independent (each reads the immutable model and reports into its own list), so they run on up to
     /// <paramref name="threads"/> threads; the lists are joined in rule order, as one thread would have made them.
+    /// With <paramref name="timings"/>, each rule's time is recorded (thread-safe).
     /// </summary>
-    public static List<Finding> Run(IEnumerable<IRule> rules, Deployment deployment, List<string> errors, int threads = 1)
+    public static List<Finding> Run(IEnumerable<IRule> rules, Deployment deployment, List<string> errors, int threads = 1, PhaseTimings? timings = null)
     {
         var list = rules.ToList();
         var perRule = new List<Finding>[list.Count];
@@ -24,9 +25,11 @@ public static class RuleRunner
         {
             var rule = list[i];
             var found = perRule[i] = [];
+            var start = System.Diagnostics.Stopwatch.GetTimestamp();
             try
             {
                 RunRule(rule, deployment, found);
+                timings?.AddRule(rule.Descriptor.Id, start);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {

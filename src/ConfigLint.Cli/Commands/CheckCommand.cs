@@ -21,22 +21,25 @@ internal static class CheckCommand
         var failOn = CommonOptions.Choice("--fail-on", "Exit 1 when a finding is at or above this level: error, warning, note or none.", "warning", "error", "warning", "note", "none");
         var includeSuppressed = new Option<bool>("--include-suppressed") { Description = "SARIF: also list findings a suppression comment hides, with suppressions[]." };
         var category = new Option<string>("--category") { Description = "SARIF: the code-scanning category (automationDetails.id); one per upload.", DefaultValueFactory = _ => "configlint" };
+        var timings = new Option<bool>("--timings") { Description = "After the run, print each phase's wall time (and the slowest rules) on standard error; also CONFIGLINT_TIMINGS=1." };
         command.Options.Add(format);
         command.Options.Add(output);
         command.Options.Add(failOn);
         command.Options.Add(includeSuppressed);
         command.Options.Add(category);
+        command.Options.Add(timings);
         command.SetAction(result => Check(env,
             selection.Read(result),
             new ReportOptions(result.GetValue(format)!, result.GetValue(includeSuppressed), result.GetValue(category)!),
             result.GetValue(output),
-            result.GetResult(failOn) is { Implicit: false } ? result.GetValue(failOn)! : null));
+            result.GetResult(failOn) is { Implicit: false } ? result.GetValue(failOn)! : null,
+            result.GetValue(timings) || env.Timings ? new PhaseTimings() : null));
         return command;
     }
 
     private sealed record ReportOptions(string Format, bool IncludeSuppressed, string Category);
 
-    private static int Check(CliEnvironment env, Selection selection, ReportOptions report, string? output, string? failOn)
+    private static int Check(CliEnvironment env, Selection selection, ReportOptions report, string? output, string? failOn, PhaseTimings? timings)
     {
         var format = report.Format;
         if (string.IsNullOrWhiteSpace(report.Category) || report.Category.Any(char.IsWhiteSpace))
@@ -50,7 +53,8 @@ internal static class CheckCommand
             return CliApp.ExitError;
         }
 
-        var result = driver.Run(options);
+        timings?.Mark("setup");
+        var result = driver.Run(options with { Timings = timings });
         var toFile = output is not null;
         var rich = env.Terminal && !toFile && format == "text";
         var text = format switch
@@ -80,7 +84,18 @@ internal static class CheckCommand
             env.Out.Write(text);
         }
 
+        if (timings is not null)
+        {
+            env.Out.Flush();
+            timings.Mark("render");
+        }
+
         env.WriteNotesAndErrors(result);
+        if (timings is not null)
+        {
+            env.Error.Write(timings.Render());
+        }
+
         if (result.Errors.Length > 0)
         {
             return CliApp.ExitError;

@@ -24,13 +24,13 @@ public sealed class VersionDisclosure : IRule
         var related = backend is null ? null : NginxFacts.OnionEvidence(ctx.Deployment, backend).ToList();
 
         // Explicit on/build anywhere.
-        foreach (var line in config.All.Where(n => n.Name == "server_tokens" && !n.Arg(0).Equals("off", StringComparison.OrdinalIgnoreCase)))
+        foreach (var line in config.Named("server_tokens").Where(n => !n.Arg(0).Equals("off", StringComparison.OrdinalIgnoreCase)))
         {
             ctx.Report(line.Location, $"'{line.Text}' puts the exact nginx version in the Server header and on error pages. Use 'server_tokens off;'.{onion}", related: related,
                 fix: NginxFixes.SetArgs(line, "off") is { } off ? Fix.Safe("set 'server_tokens off;'", off) : null);
         }
 
-        if (config.All.Any(n => n.Name == "more_clear_headers" && n.Args.Any(a => a.StartsWith("Server", StringComparison.OrdinalIgnoreCase))))
+        if (config.Named("more_clear_headers").Any(n => n.Args.Any(a => a.StartsWith("Server", StringComparison.OrdinalIgnoreCase))))
         {
             return;
         }

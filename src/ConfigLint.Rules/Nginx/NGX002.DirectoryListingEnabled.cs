@@ -15,7 +15,7 @@ public sealed class DirectoryListingEnabled : IRule
 
     private static void Check(NginxConfigContext ctx)
     {
-        foreach (var line in ctx.Config.All.Where(n => n.Name == "autoindex" && NginxFacts.IsOn(n)))
+        foreach (var line in ctx.Config.Named("autoindex").Where(n => NginxFacts.IsOn(n)))
         {
             var block = line.Parent!;
             var guarded = block.Ancestors().Prepend(block).Any(b =>

@@ -15,7 +15,7 @@ public sealed class AliasPathTraversal : IRule
 
     private static void Check(NginxConfigContext ctx)
     {
-        foreach (var alias in ctx.Config.All.Where(n => n.Name == "alias" && n.Parent?.Name == "location"))
+        foreach (var alias in ctx.Config.Named("alias").Where(n => n.Parent?.Name == "location"))
         {
             var location = alias.Parent!;
             var (modifier, path) = location.Args.Count >= 2 ? (location.Arg(0), location.Arg(1)) : (string.Empty, location.Arg(0));

@@ -56,7 +56,7 @@ public sealed class NestedAddHeaderDropsParent : IRule
                         NginxFixes.Before(own[0], [.. missing.Select(m => m.Tree!.Text.ToString(m.Directive!.Span))])));
         }
 
-        foreach (var line in config.All.Where(n => n.Name == "add_header" && SecurityHeaders.Contains(n.Arg(0), StringComparer.OrdinalIgnoreCase) && n.Args.Count >= 2 && n.Arg(n.Args.Count - 1) != "always"))
+        foreach (var line in config.Named("add_header").Where(n => SecurityHeaders.Contains(n.Arg(0), StringComparer.OrdinalIgnoreCase) && n.Args.Count >= 2 && n.Arg(n.Args.Count - 1) != "always"))
         {
             ctx.Report(line.Location,
                 $"'{line.Text}' has no 'always', so nginx omits {line.Arg(0)} from error responses (4xx/5xx), where it matters too. Add 'always'.",

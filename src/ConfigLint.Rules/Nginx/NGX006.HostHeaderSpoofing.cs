@@ -16,7 +16,7 @@ public sealed class HostHeaderSpoofing : IRule
 
     private static void Check(NginxConfigContext ctx)
     {
-        foreach (var line in ctx.Config.All.Where(n => n.Name == "proxy_set_header" && n.Arg(0).Equals("Host", StringComparison.OrdinalIgnoreCase)))
+        foreach (var line in ctx.Config.Named("proxy_set_header").Where(n => n.Arg(0).Equals("Host", StringComparison.OrdinalIgnoreCase)))
         {
             var value = line.Arg(1);
             if (value == "$http_host" || value.StartsWith("$arg_", StringComparison.Ordinal))

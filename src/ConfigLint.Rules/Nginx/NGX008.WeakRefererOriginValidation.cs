@@ -15,13 +15,13 @@ public sealed class WeakRefererOriginValidation : IRule
 
     private static void Check(NginxConfigContext ctx)
     {
-        foreach (var line in ctx.Config.All.Where(n => n.Name == "valid_referers" && n.Args.Contains("none")))
+        foreach (var line in ctx.Config.Named("valid_referers").Where(n => n.Args.Contains("none")))
         {
             ctx.Report(line.Location,
                 $"'{line.Text}' accepts requests without a Referer ('none'): an attacker's page can strip the header (Referrer-Policy: no-referrer) and pass the check.");
         }
 
-        foreach (var test in ctx.Config.All.Where(n => n.Name == "if" && n.Args.Count >= 3))
+        foreach (var test in ctx.Config.Named("if").Where(n => n.Args.Count >= 3))
         {
             var variable = test.Arg(0).TrimStart('(');
             if (variable is not ("$http_referer" or "$http_origin") || test.Arg(1) is not ("~" or "~*" or "!~" or "!~*"))

@@ -25,7 +25,7 @@ public sealed class LegacyTlsProtocols : IRule
     private static void Check(NginxConfigContext ctx)
     {
         var config = ctx.Config;
-        foreach (var line in config.All.Where(n => n.Name == "ssl_protocols"))
+        foreach (var line in config.Named("ssl_protocols"))
         {
             var weak = line.Args.Where(a => Legacy.Contains(a)).ToList();
             if (weak.Count > 0)

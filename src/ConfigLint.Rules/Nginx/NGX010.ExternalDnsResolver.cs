@@ -16,7 +16,7 @@ public sealed class ExternalDnsResolver : IRule
     private static void Check(NginxConfigContext ctx)
     {
         var onion = NginxFacts.OnionBackend(ctx.Deployment, ctx.Config);
-        foreach (var line in ctx.Config.All.Where(n => n.Name == "resolver"))
+        foreach (var line in ctx.Config.Named("resolver"))
         {
             var addresses = line.Args.Where(a => !a.Contains('=', StringComparison.Ordinal)).Select(a => a.StartsWith('[') ? a[..(a.IndexOf(']') + 1)] : a.Split(':')[0]);
             var external = addresses.FirstOrDefault(a => NetAddress.Classify(a) == AddressScope.Public);

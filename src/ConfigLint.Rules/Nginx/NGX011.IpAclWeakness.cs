@@ -32,7 +32,7 @@ public sealed class IpAclWeakness : IRule
         }
 
         var ipControls = config.All.Any(n => n.Name is "allow" or "deny" && n.Arg(0) != "all" || n.Name is "limit_req" or "limit_conn");
-        foreach (var trust in config.All.Where(n => n.Name == "set_real_ip_from" && n.Arg(0) is "0.0.0.0/0" or "::/0" or "all"))
+        foreach (var trust in config.Named("set_real_ip_from").Where(n => n.Arg(0) is "0.0.0.0/0" or "::/0" or "all"))
         {
             var header = NginxConfig.Effective(trust.Parent!, "real_ip_header");
             var name = header?.Arg(0) ?? "X-Real-IP";

@@ -11,7 +11,19 @@ namespace ConfigLint.Semantics.Nginx;
 /// </summary>
 public sealed class NginxNode
 {
+    /// <summary>A block with more children than this indexes them by name as they are added.</summary>
+    private const int IndexThreshold = 8;
+
     private readonly List<NginxNode> _children = [];
+
+    /// <summary>
+    /// The children by name, in file order, built while binding once the block has more than
+    /// <see cref="IndexThreshold"/> children (an http{} with thousands of servers); smaller blocks are scanned. Never
+    /// changed after binding, so lookups need no lock.
+    /// </summary>
+    private Dictionary<string, List<NginxNode>>? _byName;
+
+    private IReadOnlyList<string>? _args;
 
     internal NginxNode(SyntaxTree? tree, NginxDirectiveSyntax? directive, NginxNode? parent, string rootContext = "main")
     {
@@ -40,7 +52,8 @@ public sealed class NginxNode
 
     public ImmutableArray<NginxWord> ArgWords => Directive?.ArgWords ?? [];
 
-    public IReadOnlyList<string> Args => [.. ArgWords.Select(a => a.Value)];
+    /// <summary>The arguments' values, made once on first use (rules ask for them on every node they look at).</summary>
+    public IReadOnlyList<string> Args => _args ??= [.. ArgWords.Select(a => a.Value)];
 
     public string Arg(int i) => i < ArgWords.Length ? ArgWords[i].Value : string.Empty;
 
@@ -48,7 +61,32 @@ public sealed class NginxNode
 
     public IReadOnlyList<NginxNode> Children => _children;
 
-    internal void Add(NginxNode child) => _children.Add(child);
+    internal void Add(NginxNode child)
+    {
+        _children.Add(child);
+        if (_byName is not null)
+        {
+            AddToIndex(_byName, child);
+        }
+        else if (_children.Count > IndexThreshold)
+        {
+            _byName = new Dictionary<string, List<NginxNode>>(StringComparer.Ordinal);
+            foreach (var c in _children)
+            {
+                AddToIndex(_byName, c);
+            }
+        }
+    }
+
+    private static void AddToIndex(Dictionary<string, List<NginxNode>> index, NginxNode child)
+    {
+        if (!index.TryGetValue(child.Name, out var list))
+        {
+            index[child.Name] = list = [];
+        }
+
+        list.Add(child);
+    }
 
     /// <summary>Name to last argument.</summary>
     public SourceLocation Location => new(Tree!, Directive!.ArgWords.Length > 0
@@ -90,11 +128,28 @@ public sealed class NginxNode
         }
     }
 
-    /// <summary>The direct children with a name.</summary>
-    public IEnumerable<NginxNode> Directives(string name) => _children.Where(c => c.Name == name);
+    /// <summary>The direct children with a name, in file order.</summary>
+    public IEnumerable<NginxNode> Directives(string name) =>
+        _byName is null ? _children.Where(c => c.Name == name) : _byName.TryGetValue(name, out var list) ? list : [];
 
     /// <summary>The last direct child with a name (nginx merges a level's own value first).</summary>
-    public NginxNode? Own(string name) => _children.LastOrDefault(c => c.Name == name);
+    public NginxNode? Own(string name)
+    {
+        if (_byName is not null)
+        {
+            return _byName.TryGetValue(name, out var list) ? list[^1] : null;
+        }
+
+        for (var i = _children.Count - 1; i >= 0; i--)
+        {
+            if (_children[i].Name == name)
+            {
+                return _children[i];
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>The nearest enclosing block of a kind.</summary>
     public NginxNode? Enclosing(string name) => Ancestors().FirstOrDefault(a => a.Name == name);
@@ -123,7 +178,28 @@ public sealed class NginxConfig
         Files = files;
         Diagnostics = diagnostics;
         NginxVersion = version;
+
+        // Built once, after binding: every rule walks these instead of the tree.
+        _all = [.. root.Descendants()];
+        foreach (var node in _all)
+        {
+            if (!_named.TryGetValue(node.Name, out var list))
+            {
+                _named[node.Name] = list = [];
+            }
+
+            list.Add(node);
+        }
+
+        Http = Root.Name == "http" ? Root : Root.Directives("http").FirstOrDefault();
+        _servers = Root.Name == "server" ? [Root] : [.. Named("server").Where(n => n.IsBlock && n.Parent?.Name is "http" && n.Parent == Http)];
     }
+
+    private readonly NginxNode[] _all;
+
+    private readonly Dictionary<string, List<NginxNode>> _named = new(StringComparer.Ordinal);
+
+    private readonly NginxNode[] _servers;
 
     public SyntaxTree Main { get; }
 
@@ -136,14 +212,17 @@ public sealed class NginxConfig
     /// <summary>The nginx version the deployment shows (an image tag, a pinned package, the base distribution), if any.</summary>
     public Version? NginxVersion { get; }
 
-    public IEnumerable<NginxNode> All => Root.Descendants();
+    /// <summary>Every directive below the root, parents first, in file order (listed once, when the configuration is built).</summary>
+    public IReadOnlyList<NginxNode> All => _all;
+
+    /// <summary>The directives with a name anywhere in the configuration, in the order of <see cref="All"/> (from a table built once).</summary>
+    public IReadOnlyList<NginxNode> Named(string name) => _named.TryGetValue(name, out var list) ? list : [];
 
     /// <summary>The <c>http</c> level: the <c>http</c> block, or the root when the file is read inside http.</summary>
-    public NginxNode? Http => Root.Name == "http" ? Root : Root.Directives("http").FirstOrDefault();
+    public NginxNode? Http { get; }
 
     /// <summary>Every <c>server</c> block of the http level (a server fragment's root counts as one).</summary>
-    public IEnumerable<NginxNode> Servers =>
-        Root.Name == "server" ? [Root] : All.Where(n => n.Name == "server" && n.IsBlock && n.Parent?.Name is "http" && n.Parent == Http);
+    public IReadOnlyList<NginxNode> Servers => _servers;
 
     /// <summary>Line 1 of the main file.</summary>
     public SourceLocation FileStart => new(Main, Main.Text.Lines.Count > 0 ? Main.Text.Lines[0].Span : default);

@@ -261,7 +261,8 @@ public static class YamlParser
     /// </summary>
     private static void CheckAliasing(YamlDocument document, ImmutableArray<ParseDiagnostic>.Builder diagnostics)
     {
-        if (document.Root is not { } root)
+        // Without an alias nothing is decoded twice; skip the tables (a node count per node) built below.
+        if (document.Root is not { } root || !HasAlias(root))
         {
             return;
         }
@@ -323,6 +324,38 @@ public static class YamlParser
                 pre.Push(children[i]);
             }
         }
+    }
+
+    /// <summary>Whether any node under <paramref name="root"/> is an alias (an explicit stack; nothing else allocated).</summary>
+    private static bool HasAlias(YamlNode root)
+    {
+        var stack = new Stack<YamlNode>();
+        stack.Push(root);
+        while (stack.Count > 0)
+        {
+            switch (stack.Pop())
+            {
+                case YamlAliasNode:
+                    return true;
+                case YamlSequenceNode sequence:
+                    foreach (var item in sequence.Items)
+                    {
+                        stack.Push(item);
+                    }
+
+                    break;
+                case YamlMappingNode mapping:
+                    foreach (var pair in mapping.Pairs)
+                    {
+                        stack.Push(pair.Key);
+                        stack.Push(pair.Value);
+                    }
+
+                    break;
+            }
+        }
+
+        return false;
     }
 
     private static IReadOnlyList<YamlNode> Children(YamlNode node) => node switch

@@ -71,6 +71,12 @@ public static class NginxParser
     private sealed class State(string s, SourceText text)
     {
         private readonly List<SyntaxTrivia> _pending = [];
+
+        /// <summary>
+        /// One string per distinct unquoted word of this file (directive names and common values repeat thousands of
+        /// times in a large configuration; one copy each keeps the tree smaller).
+        /// </summary>
+        private readonly Dictionary<string, string> _words = new(StringComparer.Ordinal);
         private int _nesting;
         private int _pos = s.Length > 0 && s[0] == '\uFEFF' ? 1 : 0;
         private bool _bomTaken;
@@ -359,10 +365,10 @@ public static class NginxParser
         private (NginxWord Word, SyntaxToken Token) ReadWord()
         {
             var start = _pos;
-            var value = new StringBuilder();
             var quote = s[_pos] is '"' or '\'' ? s[_pos] : '\0';
             if (quote != '\0')
             {
+                var value = new StringBuilder();
                 _pos++;
                 while (_pos < s.Length && s[_pos] != quote)
                 {
@@ -396,13 +402,13 @@ public static class NginxParser
                 return (quoted, Token(SyntaxKind.NginxWord, start, _pos, advance: false));
             }
 
+            // An unquoted word's value is its text as written (a backslash and the character after it are both kept).
             var variable = false;
             while (_pos < s.Length)
             {
                 var c = s[_pos];
                 if (c == '{' && variable)
                 {
-                    value.Append(c);
                     _pos++;
                     continue;
                 }
@@ -410,7 +416,6 @@ public static class NginxParser
                 variable = false;
                 if (c == '\\' && _pos + 1 < s.Length)
                 {
-                    value.Append(c).Append(s[_pos + 1]);
                     _pos += 2;
                     continue;
                 }
@@ -424,12 +429,23 @@ public static class NginxParser
                     break;
                 }
 
-                value.Append(c);
                 _pos++;
             }
 
-            var word = new NginxWord(value.ToString(), TextSpan.FromBounds(start, _pos), false);
+            var word = new NginxWord(Intern(s.AsSpan(start, _pos - start)), TextSpan.FromBounds(start, _pos), false);
             return (word, Token(SyntaxKind.NginxWord, start, _pos, advance: false));
+        }
+
+        private string Intern(ReadOnlySpan<char> text)
+        {
+            var lookup = _words.GetAlternateLookup<ReadOnlySpan<char>>();
+            if (!lookup.TryGetValue(text, out var word))
+            {
+                word = text.ToString();
+                _words[word] = word;
+            }
+
+            return word;
         }
 
         /// <summary>The index of the '}' that closes a Lua block opened at <paramref name="open"/>.</summary>
