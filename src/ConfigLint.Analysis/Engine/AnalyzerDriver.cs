@@ -72,12 +72,14 @@ public sealed class AnalyzerDriver
     /// </summary>
     internal AnalysisResult Analyze(AnalysisOptions options, Prepared prepared, IReadOnlySet<string>? only = null, FileSystemWorkspace? previous = null)
     {
-        var threads = Parallelism.Resolve(options.Threads);
         var scope = prepared.Scope;
         var errors = prepared.Errors.ToList();
         var notes = prepared.Notes.ToList();
         var workspace = previous is null ? prepared.Workspace : prepared.Workspace.Fork(options.Overlay, previous);
         var discovered = only is null ? prepared.Discovery.Files : prepared.Discovery.Files.Where(f => only.Contains(f.FullPath)).ToList();
+
+        // A few files (one deployment) are analysed on this thread: the rules would not pay for the pool's threads.
+        var threads = discovered.Count >= Parallelism.MinItems ? Parallelism.Resolve(options.Threads) : 1;
 
         // Parse every discovered file (in parallel; includes are parsed on demand by the binders), bind, analyze.
         options.Timings?.Mark("discovery");

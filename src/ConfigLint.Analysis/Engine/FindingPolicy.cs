@@ -44,16 +44,37 @@ public static class FindingPolicy
         return result;
     }
 
-    /// <summary>Deterministic order (path, line, column, rule, message), duplicates removed.</summary>
-    public static ImmutableArray<Finding> Ordered(IEnumerable<Finding> findings) =>
-        findings
-            .DistinctBy(f => (f.RuleId, f.Path, f.Location.Span, f.Message))
-            .OrderBy(f => f.Path, StringComparer.Ordinal)
-            .ThenBy(f => f.LineSpan.Start.Line)
-            .ThenBy(f => f.LineSpan.Start.Character)
-            .ThenBy(f => f.RuleId, StringComparer.Ordinal)
-            .ThenBy(f => f.Message, StringComparer.Ordinal)
-            .ToImmutableArray();
+    /// <summary>Deterministic order (path, line, column, rule, message; ties keep their order), duplicates removed (the first kept).</summary>
+    public static ImmutableArray<Finding> Ordered(IEnumerable<Finding> findings)
+    {
+        var distinct = findings.DistinctBy(f => (f.RuleId, f.Path, f.Location.Span, f.Message)).ToList();
+
+        // Each key computed once (a finding's line and column come from its file's line table), then one sort.
+        var keys = new (string Path, int Line, int Column, string Rule, string Message, int Index)[distinct.Count];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            var f = distinct[i];
+            var start = f.LineSpan.Start;
+            keys[i] = (f.Path, start.Line, start.Character, f.RuleId, f.Message, i);
+        }
+
+        Array.Sort(keys, static (a, b) =>
+        {
+            var c = string.CompareOrdinal(a.Path, b.Path);
+            c = c != 0 ? c : a.Line.CompareTo(b.Line);
+            c = c != 0 ? c : a.Column.CompareTo(b.Column);
+            c = c != 0 ? c : string.CompareOrdinal(a.Rule, b.Rule);
+            c = c != 0 ? c : string.CompareOrdinal(a.Message, b.Message);
+            return c != 0 ? c : a.Index.CompareTo(b.Index);
+        });
+        var builder = ImmutableArray.CreateBuilder<Finding>(keys.Length);
+        foreach (var key in keys)
+        {
+            builder.Add(distinct[key.Index]);
+        }
+
+        return builder.MoveToImmutable();
+    }
 
     public static bool Matches(RuleDescriptor d, string pattern) =>
         d.Id.StartsWith(pattern, StringComparison.OrdinalIgnoreCase) || d.Name.Equals(pattern, StringComparison.OrdinalIgnoreCase);

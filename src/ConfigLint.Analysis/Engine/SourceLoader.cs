@@ -43,6 +43,12 @@ public static class SourceLoader
             return new LoadedSource(SourceText.From(prefix), $"this is a binary file (a NUL byte at offset {nul}), not a configuration file; it is not analysed", prefix.Length, false);
         }
 
+        if (Utf8.IsValid(bytes))
+        {
+            // The usual case, decoded straight into the string (a BOM stays, as U+FEFF).
+            return new LoadedSource(SourceText.From(Encoding.UTF8.GetString(bytes)), null, 0, false);
+        }
+
         var chars = new char[bytes.Length + 1];
         var status = Utf8.ToUtf16(bytes, chars, out var read, out var written, replaceInvalidSequences: false);
         if (status != OperationStatus.Done)

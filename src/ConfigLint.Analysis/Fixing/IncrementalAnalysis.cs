@@ -75,7 +75,9 @@ internal sealed class IncrementalAnalysis(AnalyzerDriver driver, AnalysisOptions
         var keptTrees = _trees.Where(kv => !InAffected(kv.Key)).ToList();
         var keptNotes = _firewallNotes.Where(kv => !InAffected(kv.Key)).ToList();
 
-        var result = driver.Analyze(run, _prepared, only, _workspace);
+        // The changed files' earlier trees, and what the last pass found in them, are let go before this pass reads them again.
+        var previous = Forget();
+        var result = driver.Analyze(run, _prepared, only, previous);
         trace?.Analyses.Add((false, only));
         if (!_units.Add(result, affected))
         {
@@ -106,7 +108,8 @@ internal sealed class IncrementalAnalysis(AnalyzerDriver driver, AnalysisOptions
     private AnalysisResult Whole(AnalysisOptions run, Dictionary<string, byte[]> current)
     {
         var units = _units!;
-        var result = driver.Analyze(run, _prepared!, null, _workspace);
+        var previous = Forget();
+        var result = driver.Analyze(run, _prepared!, null, previous);
         trace?.Analyses.Add((true, units.Discovered));
         units.Add(result, null);
         _workspace = result.Workspace as FileSystemWorkspace;
@@ -131,6 +134,18 @@ internal sealed class IncrementalAnalysis(AnalyzerDriver driver, AnalysisOptions
     /// </summary>
     private static ConfigLint.Semantics.Deployment NoModel(AnalysisResult result) =>
         new ConfigLint.Semantics.DeploymentBuilder(result.Workspace, [], [], [], [], []).Build([]);
+
+    /// <summary>Drops the merged state (kept parts are copied out first) and returns the last pass's workspace, to seed the next.</summary>
+    private FileSystemWorkspace? Forget()
+    {
+        var previous = _workspace;
+        _workspace = null;
+        _last = null;
+        _findings = [];
+        _suppressed = [];
+        _trees = new(StringComparer.Ordinal);
+        return previous;
+    }
 
     /// <summary>The latest analysis with the kept units' findings, trees and rule set notes put back, as a whole analysis orders them.</summary>
     private AnalysisResult Merged(AnalysisResult latest)
