@@ -85,6 +85,12 @@ public static class SourceLoader
     /// <summary>Encodes text as UTF-8, turning escaped bytes (U+DC80–U+DCFF) back into the original bytes.</summary>
     public static byte[] Encode(string text)
     {
+        if (text.AsSpan().IndexOfAnyInRange('\uDC80', '\uDCFF') < 0)
+        {
+            // No escaped byte (the usual case): the text is one run.
+            return Encoding.UTF8.GetBytes(text);
+        }
+
         var output = new List<byte>(text.Length);
         var start = 0;
         for (var i = 0; i <= text.Length; i++)

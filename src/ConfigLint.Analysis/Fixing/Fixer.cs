@@ -130,6 +130,7 @@ public static class Fixer
             // Choose this pass's fixes: no overlap with an earlier choice in any file they touch.
             var chosen = new Dictionary<SyntaxTree, List<TextEdit>>();
             var chosenEdits = new HashSet<ImmutableArray<TextEdit>>(SameEdits.Instance);
+            var detached = new Dictionary<SyntaxTree, SyntaxTree>();
             var fixesByFile = new Dictionary<string, List<AppliedFix>>(StringComparer.Ordinal);
             var countedThisPass = new HashSet<(string File, string Rule, string Title)>();
             foreach (var finding in result.Findings)
@@ -200,7 +201,7 @@ public static class Fixer
                     list.Add(edit);
                 }
 
-                var appliedFix = new AppliedFix(finding, fix);
+                var appliedFix = Detached(new AppliedFix(finding, fix), detached);
                 chosenEdits.Add(fix.Edits);
                 foreach (var f in fullPaths.Distinct(StringComparer.Ordinal))
                 {
@@ -257,6 +258,35 @@ public static class Fixer
             .Select(kv => new FixedFile(kv.Key, display[kv.Key], originals[kv.Key], kv.Value, [.. applied[kv.Key]]))
             .ToImmutableArray();
         return new FixOutcome(changedFiles, [.. refused.Distinct()], result, converged);
+    }
+
+    /// <summary>
+    /// The applied fix as it is kept until the end: its finding, fix and related locations point at the file's text as
+    /// it was in that pass, not at the pass's syntax tree (every pass's trees of every edited file would stay in memory).
+    /// </summary>
+    private static AppliedFix Detached(AppliedFix applied, Dictionary<SyntaxTree, SyntaxTree> detached)
+    {
+        SyntaxTree Text(SyntaxTree tree)
+        {
+            if (!detached.TryGetValue(tree, out var text))
+            {
+                text = new SyntaxTree(tree.Path, tree.Language, tree.Text, new SyntaxNode(SyntaxKind.None, []), []);
+                text.IdentifyAs(tree.FullPath);
+                detached[tree] = text;
+            }
+
+            return text;
+        }
+
+        Fix Edits(Fix fix) => fix with { Edits = [.. fix.Edits.Select(e => e with { Tree = Text(e.Tree) })] };
+        var finding = applied.Finding;
+        var fix = Edits(applied.Fix);
+        return new AppliedFix(finding with
+        {
+            Location = new ConfigLint.Semantics.SourceLocation(Text(finding.Location.Tree), finding.Location.Span),
+            Related = [.. finding.Related.Select(r => r with { Location = new ConfigLint.Semantics.SourceLocation(Text(r.Location.Tree), r.Location.Span) })],
+            Fix = finding.Fix is null ? null : ReferenceEquals(finding.Fix, applied.Fix) ? fix : Edits(finding.Fix),
+        }, fix);
     }
 
     private static void Restore(Dictionary<string, byte[]> overlay, string file, byte[]? before)

@@ -16,6 +16,7 @@ public class ParallelAnalysisTests
         ["check", "--fail-on", "none", "--format", "text"],
         ["check", "--fail-on", "none", "--format", "sarif", "--include-suppressed"],
         ["compile", "--format", "json"],
+        ["graph", "--format", "dot"],
         ["fix", "--diff"],
         ["fix", "--diff", "--unsafe-fixes"],
     ];
