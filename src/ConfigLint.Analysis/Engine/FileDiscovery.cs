@@ -235,11 +235,24 @@ public static class FileDiscovery
 
             var real = workspace.RealPathOf(file) ?? file;
             var configured = config.LanguageOf(file);
+            var headRead = false;
+            string? headText = null;
+            string? Head()
+            {
+                if (!headRead)
+                {
+                    headText = ReadHead(file);
+                    headRead = true;
+                }
+
+                return headText;
+            }
+
             var language = configured ?? LanguageDetector.ByName(file);
             if (configured is null && language == Language.Nginx && !Path.GetFileName(file).Equals("nginx.conf", StringComparison.OrdinalIgnoreCase))
             {
                 // A .conf under conf.d/ is named like nginx but may be squid (catalog §0.2).
-                var head = ReadHead(file);
+                var head = Head();
                 if (head is not null && LanguageDetector.ByContent(file, head) == Language.Squid)
                 {
                     language = Language.Squid;
@@ -248,12 +261,12 @@ public static class FileDiscovery
 
             if (language is null && LanguageDetector.ShouldSniff(file))
             {
-                var head = ReadHead(file);
+                var head = Head();
                 language = head is null ? null : LanguageDetector.ByContent(file, head);
             }
 
             // Templates and prose named like a configuration are not configurations (issue 16): said once, not read.
-            if (configured is null && language is Language.Tor or Language.Squid or Language.Nginx && ReadHead(file) is { } text)
+            if (configured is null && language is Language.Tor or Language.Squid or Language.Nginx && Head() is { } text)
             {
                 if (LanguageDetector.TemplateMarker(text) is { } marker)
                 {

@@ -136,14 +136,22 @@ public static class SafeFile
     internal static unsafe ReadOutcome ReadDescriptor(int fd, long maxBytes, bool prefixOnly = false)
     {
         var limit = prefixOnly ? maxBytes : maxBytes + 1;
-        var hint = Math.Clamp(Stat.OfDescriptor(fd)?.Size ?? 0, 0, Math.Min(limit, 16 * 1024 * 1024));
-        var buffer = new byte[Math.Min(Math.Max(hint + 1, 4096), limit)];
+
+        // The buffer is the size the file says it has, so the usual read fills it exactly and is returned as it is
+        // (no second copy); a file that grows meanwhile is still read to the end or the limit, one that shrinks is cut.
+        var size = Math.Clamp(Stat.OfDescriptor(fd)?.Size ?? 0, 0, Math.Min(limit, 16 * 1024 * 1024));
+        var buffer = new byte[size > 0 ? size : Math.Min(4096, limit)];
         long total = 0;
         while (total < limit)
         {
             if (total == buffer.Length)
             {
-                Array.Resize(ref buffer, (int)Math.Min((long)buffer.Length * 2, limit));
+                if (total == size && size > 0 && AtEnd(fd, total))
+                {
+                    break;
+                }
+
+                Array.Resize(ref buffer, (int)Math.Min(Math.Max((long)buffer.Length * 2, 4096), limit));
             }
 
             nint n;
@@ -171,7 +179,28 @@ public static class SafeFile
             total += n;
         }
 
-        return total > maxBytes ? TooLarge(maxBytes) : new ReadOutcome(buffer.AsSpan(0, (int)total).ToArray(), null, ReadFailure.None);
+        if (total > maxBytes)
+        {
+            return TooLarge(maxBytes);
+        }
+
+        return new ReadOutcome(total == buffer.Length ? buffer : buffer.AsSpan(0, (int)total).ToArray(), null, ReadFailure.None);
+    }
+
+    /// <summary>Whether nothing follows <paramref name="offset"/> (a one-byte read past the size the file gave).</summary>
+    private static unsafe bool AtEnd(int fd, long offset)
+    {
+        while (true)
+        {
+            byte probe;
+            var n = Posix.PRead(fd, &probe, 1, offset);
+            if (n < 0 && Posix.LastError == Posix.EIntr)
+            {
+                continue;
+            }
+
+            return n <= 0;
+        }
     }
 
     private static ReadOutcome TooLarge(long maxBytes) =>

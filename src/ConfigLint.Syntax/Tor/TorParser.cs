@@ -382,6 +382,18 @@ public static class TorParser
                 }
             }
         }
+        else if (TorValues.KindOf(name) != TorValueKind.Other && TorValues.Problem(name, value) is { } valueProblem)
+        {
+            diagnostics.Add(new ParseDiagnostic("CL0001", DiagnosticLevel.Error, valueProblem, entry.ValueSpan));
+        }
+        else if (name == "PublishServerDescriptor" && TorValues.PublishServerDescriptorProblem(value) is { } publishProblem)
+        {
+            diagnostics.Add(new ParseDiagnostic("CL0001", DiagnosticLevel.Error, publishProblem, entry.ValueSpan));
+        }
+        else if (name == "ServerTransportListenAddr" && TorValues.ServerTransportListenAddrProblem(value) is { } listenProblem)
+        {
+            diagnostics.Add(new ParseDiagnostic("CL0001", DiagnosticLevel.Error, listenProblem, entry.ValueSpan));
+        }
         else if (name == "HiddenServicePort" && value.Length > 0)
         {
             var hs = TorHiddenServicePort.Parse(entry);

@@ -104,6 +104,56 @@ public class TorOracleTests(ITestOutputHelper output)
         failures.ShouldBeEmpty();
     }
 
+    /// <summary>Every typed option: a value of its type passes tor and ConfigLint, a value of another type fails both.</summary>
+    [OracleFact("tor", needsCorpus: false)]
+    public void Typed_values_match_tor()
+    {
+        var cases = new Dictionary<TorValueKind, (string Good, string[] Bad)>
+        {
+            [TorValueKind.MemUnit] = ("20 KBytes", ["${RATE}", "10 foo", "-1"]),
+            [TorValueKind.Interval] = ("2 hours", ["${X}", "5 mins", "99999999999"]),
+            [TorValueKind.MsecInterval] = ("100 msec", ["10 ms"]),
+            [TorValueKind.PositiveInteger] = ("3", ["-1", "1.5", "x"]),
+            [TorValueKind.Integer] = ("-1", ["1.5", "x"]),
+            [TorValueKind.Double] = ("0.5", ["abc"]),
+        };
+        using var t = new TempTree();
+        var failures = new List<string>();
+        foreach (var option in TorOptions.All.Where(n => TorValues.KindOf(n) != TorValueKind.Other))
+        {
+            var (good, bad) = cases[TorValues.KindOf(option)];
+            var block = TorOptions.IsPerServiceOption(option) ? $"HiddenServiceDir {t.Root}/hs\nHiddenServicePort 80\n" : string.Empty;
+            foreach (var (value, valid) in bad.Select(b => (b, false)).Prepend((good, true)))
+            {
+                var file = t.Write("typed.torrc", $"SocksPort 0\n{block}{option} {value}\n");
+                var torRejects = !TorAccepts(file, out var log) && log.Contains($"Could not parse {option}", StringComparison.Ordinal);
+                var lintRejects = TorValues.Problem(option, value) is not null;
+                if (torRejects != lintRejects || torRejects == valid)
+                {
+                    failures.Add($"{option} {value}: tor {(torRejects ? "rejects" : "accepts")}, ConfigLint {(lintRejects ? "rejects" : "accepts")}");
+                }
+            }
+        }
+
+        foreach (var (line, valid) in new[]
+        {
+            ("PublishServerDescriptor bad", false), ("PublishServerDescriptor v3, v2", true), ("PublishServerDescriptor hidserv", true),
+            ("ServerTransportListenAddr obfs4 [aaaa::bbbb:ccccc]:443", false), ("ServerTransportListenAddr obfs4 [::]:443", true),
+            ("ServerTransportListenAddr obfs4 0.0.0.0:99999", false), ("ServerTransportListenAddr obfs4 host:443", false),
+        })
+        {
+            var file = t.Write("special.torrc", $"SocksPort 0\n{line}\n");
+            var torAccepts = TorAccepts(file, out _);
+            var lint = Lint.Run(t.Root, [file], ["CL0001"]).Findings;
+            if (torAccepts != valid || lint.Any() == valid)
+            {
+                failures.Add($"{line}: tor {(torAccepts ? "accepts" : "rejects")}, ConfigLint {(lint.Any() ? "reports" : "is silent")}");
+            }
+        }
+
+        failures.ShouldBeEmpty();
+    }
+
     [OracleFact("tor", needsCorpus: false)]
     public void Option_table_matches_tors_own_list()
     {

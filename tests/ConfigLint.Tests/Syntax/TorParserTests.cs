@@ -135,6 +135,23 @@ public class TorParserTests
     [InlineData("ExitPolicy allow *:80", "expected 'accept' or 'reject'")]
     [InlineData("ExitPolicy accept *:99999", "Malformed policy")]
     [InlineData("HiddenServicePort abc", "virtual port")]
+    [InlineData("BandwidthRate ${RATE}", "unexpanded variable")]
+    [InlineData("BandwidthRate 10 foo", "unknown unit 'foo'")]
+    [InlineData("BandwidthRate 10 kb/s", "unknown unit 'kb/s'")]
+    [InlineData("RelayBandwidthBurst -1", "cannot be negative")]
+    [InlineData("MaxCircuitDirtiness 10 mins", "unknown unit 'mins'")]
+    [InlineData("MaxCircuitDirtiness 99999999999", "too long")]
+    [InlineData("KISTSchedRunInterval 10 ms", "unknown unit 'ms'")]
+    [InlineData("NumEntryGuards 1.5", "whole number from 0")]
+    [InlineData("NumEntryGuards -1", "whole number from 0")]
+    [InlineData("CircuitPriorityHalflife abc", "decimal number")]
+    [InlineData("PublishServerDescriptor bad", "does not know 'bad'")]
+    [InlineData("PublishServerDescriptor v3,brigde", "does not know 'brigde'")]
+    [InlineData("ServerTransportListenAddr obfs4 [aaaa::bbbb:ccccc]:443", "not an IPv4 address:port")]
+    [InlineData("ServerTransportListenAddr obfs4 0.0.0.0", "not an IPv4 address:port")]
+    [InlineData("ServerTransportListenAddr obfs4 relay.example:443", "not an IPv4 address:port")]
+    [InlineData("ServerTransportListenAddr obfs4 0.0.0.0:0", "out of range")]
+    [InlineData("ServerTransportListenAddr obfs4", "needs a transport name")]
     public void Value_syntax_errors_are_located(string line, string message)
     {
         Doc(line + "\n", out var tree);
@@ -142,6 +159,32 @@ public class TorParserTests
         d.Id.ShouldBe("CL0001");
         d.Message.ShouldContain(message);
         d.Span.Start.ShouldBeGreaterThan(line.IndexOf(' ', StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("BandwidthRate 10 MB")]
+    [InlineData("BandwidthRate 10MB")]
+    [InlineData("BandwidthRate 1.5 mbytes")]
+    [InlineData("BandwidthRate +5 Mbits")]
+    [InlineData("BandwidthRate 1048576")]
+    [InlineData("AccountingMax 4 TB")]
+    [InlineData("MaxCircuitDirtiness 10 minutes")]
+    [InlineData("MaxCircuitDirtiness 0.5 hours")]
+    [InlineData("MaxCircuitDirtiness 1 month")]
+    [InlineData("KISTSchedRunInterval 10 msec")]
+    [InlineData("NumEntryGuards +3")]
+    [InlineData("PathBiasCircThreshold -1")]
+    [InlineData("CircuitPriorityHalflife 1e3")]
+    [InlineData("PublishServerDescriptor 0")]
+    [InlineData("PublishServerDescriptor V3, bridge")]
+    [InlineData("PublishServerDescriptor v2")]
+    [InlineData("ServerTransportListenAddr obfs4 0.0.0.0:443")]
+    [InlineData("ServerTransportListenAddr obfs4 [::]:443")]
+    [InlineData("BandwidthRate")]
+    public void Values_tor_accepts_get_no_diagnostic(string line)
+    {
+        Doc(line + "\n", out var tree);
+        tree.Diagnostics.ShouldBeEmpty();
     }
 
     [Theory]
