@@ -17,6 +17,9 @@ public sealed class DangerousCapabilities : IRule
 
     public void Initialize(AnalysisContext context) => context.RegisterComposeServiceAction(Check);
 
+    /// <summary>Whether the service drops every capability (<c>cap_drop: [ALL]</c>).</summary>
+    internal static bool DropsAll(ComposeService service) => service.CapDrop.Any(c => ComposeLoader.CapName(c.Value) == "ALL");
+
     private static void Check(ComposeServiceContext ctx)
     {
         var service = ctx.Service;
@@ -38,10 +41,6 @@ public sealed class DangerousCapabilities : IRule
             }
         }
 
-        if (!service.CapDrop.Any(c => ComposeLoader.CapName(c.Value) == "ALL"))
-        {
-            ctx.Report(service.NameLocation, $"Service '{service.Name}' keeps Docker's default capability set; add 'cap_drop: [ALL]' and cap_add only what it needs.",
-                DiagnosticLevel.Note, 2.5);
-        }
+        // A service without 'cap_drop: [ALL]' is named by CMP006, with everything else its hardening lacks (one finding per service).
     }
 }

@@ -42,8 +42,15 @@ public sealed class RuntimeHardeningMissing : IRule
             }
         }
 
+        // Everything the service's hardening lacks, in one finding (CMP003's cap_drop note and the two settings here
+        // used to be three parallel streams on almost every service).
         var readOnly = service.ReadOnly?.AsBool == true;
         var missing = new List<string>();
+        if (!DangerousCapabilities.DropsAll(service))
+        {
+            missing.Add("'cap_drop: [ALL]' (it keeps Docker's default capabilities; add back with cap_add only what it needs)");
+        }
+
         if (!noNewPrivileges)
         {
             missing.Add("'security_opt: [\"no-new-privileges:true\"]' (setuid binaries can regain privileges)");
@@ -56,7 +63,8 @@ public sealed class RuntimeHardeningMissing : IRule
 
         if (missing.Count > 0)
         {
-            ctx.Report(service.NameLocation, $"Service '{service.Name}' does not set {string.Join(" or ", missing)}.",
+            var list = missing.Count == 1 ? missing[0] : string.Join(", ", missing.Take(missing.Count - 1)) + " or " + missing[^1];
+            ctx.Report(service.NameLocation, $"Service '{service.Name}' does not set {list}.",
                 DiagnosticLevel.Note, noNewPrivileges ? 2.5 : 3.0, fix: noNewPrivileges ? null : NoNewPrivilegesFix(service));
         }
     }

@@ -196,7 +196,7 @@ public static class TorValues
     /// <summary>A hint when the value is a shell or template variable: tor reads it as it is.</summary>
     private static string Placeholder(string value) =>
         value.Contains("${", StringComparison.Ordinal) || value.Contains("{{", StringComparison.Ordinal) || (value.StartsWith('$') && value.Length > 1)
-            ? " (an unexpanded variable: tor does not expand variables in a torrc)"
+            ? " (an unexpanded variable: tor does not expand variables, so render the file before tor reads it, e.g. with envsubst, or write the value)"
             : string.Empty;
 
     private static FrozenDictionary<string, TorValueKind> Table()

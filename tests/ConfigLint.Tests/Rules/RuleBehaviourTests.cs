@@ -177,10 +177,29 @@ public class RuleBehaviourTests
     public void CMP002_and_CMP006_accept_yaml_1_1_booleans_and_equals_separators()
     {
         using var t = new TempTree();
-        t.Write("compose.yaml", "services:\n  a:\n    image: x:1\n    privileged: 'yes'\n    read_only: on\n    security_opt: [\"no-new-privileges=true\", \"apparmor=unconfined\"]\n");
+        t.Write("compose.yaml", "services:\n  a:\n    image: x:1\n    privileged: 'yes'\n    read_only: on\n    cap_drop: [all]\n    security_opt: [\"no-new-privileges=true\", \"apparmor=unconfined\"]\n");
         var r = t.Check("CMP002", "CMP006");
         r.Of("CMP002").ShouldHaveSingleItem();
         r.Of("CMP006").ShouldHaveSingleItem().Message.ShouldContain("apparmor=unconfined");
+    }
+
+    [Fact]
+    public void CMP006_names_everything_missing_in_one_note_per_service_and_CMP003_no_longer_repeats_cap_drop()
+    {
+        using var t = new TempTree();
+        t.Write("compose.yaml", "services:\n  bare:\n    image: x:1\n  partly:\n    image: x:1\n    cap_drop: [ALL]\n    security_opt: [no-new-privileges:true]\n  full:\n    image: x:1\n    cap_drop: [ALL]\n    read_only: true\n    security_opt: [no-new-privileges:true]\n");
+        var r = t.Check("CMP003", "CMP006");
+        r.Of("CMP003").ShouldBeEmpty();
+        var notes = r.Of("CMP006").ToList();
+        notes.Select(f => f.Where()).ShouldBe(["2:3", "4:3"]);
+        notes[0].Message.ShouldContain("cap_drop: [ALL]");
+        notes[0].Message.ShouldContain("no-new-privileges:true");
+        notes[0].Message.ShouldContain("read_only: true");
+        notes[0].Fix.ShouldNotBeNull();
+        notes[1].Message.ShouldNotContain("cap_drop");
+        notes[1].Message.ShouldNotContain("no-new-privileges");
+        notes[1].Message.ShouldContain("read_only: true");
+        notes[1].Fix.ShouldBeNull();
     }
 
     [Fact]
