@@ -437,7 +437,7 @@ public sealed class DeploymentBuilder
                         var at = dirLike ? Join(dest, name) : dest;
                         if (ImageRun.Matches(at, program))
                         {
-                            return (at, $"here-document in {Model.Tree.Path}", heredoc.Content);
+                            return (at, "a COPY here-document", heredoc.Content);
                         }
                     }
 

@@ -50,7 +50,7 @@ public sealed class RuntimeImageRunsAsRoot : IRule
 
             var drops = DropsPrivileges(ctx.Deployment, ctx.Model, stage);
             var (level, score) = drops is null ? (DiagnosticLevel.Warning, 6.3) : (DiagnosticLevel.Note, 3.5);
-            var after = drops is null ? string.Empty : $" {drops}, so the daemon's own processes do not keep root; still prefer a non-root USER.";
+            var after = drops is null ? string.Empty : $" {char.ToUpperInvariant(drops[0])}{drops[1..]}, so the daemon's own processes do not keep root; still prefer a non-root USER.";
             if (stage.User is { } user)
             {
                 if (IsRootUser(user.User))

@@ -389,7 +389,7 @@ public sealed class ImageRun
 
         foreach (var script in Scripts)
         {
-            foreach (var command in ShellCommands(script.Text, $"the script '{script.Source}' it runs"))
+            foreach (var command in ShellCommands(script.Text, $"the script '{script.ContainerPath}' it runs ({script.Source})"))
             {
                 if (++seen > 10_000)
                 {
