@@ -463,7 +463,7 @@ public sealed class DeploymentBuilder
                                 var file = Path.Combine(host, candidate[prefix.Length..].Replace('/', Path.DirectorySeparatorChar));
                                 if (workspace.FileExists(file))
                                 {
-                                    return (candidate, Relative(workspace, file), workspace.ReadText(file));
+                                    return (candidate, Relative(file), workspace.ReadText(file));
                                 }
                             }
                         }
@@ -476,7 +476,7 @@ public sealed class DeploymentBuilder
                     if (ImageRun.Matches(target, program) || ImageRun.Matches(alternative, program) && (program.StartsWith('/') || ImageRun.BaseName(program) == Path.GetFileName(source.TrimEnd('/'))))
                     {
                         var at = ImageRun.Matches(target, program) ? target : alternative;
-                        return (at, Relative(workspace, host), workspace.FileExists(host) ? workspace.ReadText(host) : null);
+                        return (at, Relative(host), workspace.FileExists(host) ? workspace.ReadText(host) : null);
                     }
                 }
             }
@@ -486,7 +486,9 @@ public sealed class DeploymentBuilder
 
         private static string Join(string folder, string name) => folder == "/" ? "/" + name : folder + "/" + name;
 
-        private static string Relative(IWorkspace workspace, string file) => Path.GetRelativePath(workspace.Root, file).Replace(Path.DirectorySeparatorChar, '/');
+        /// <summary>A script's path relative to the Dockerfile's folder: the same whichever paths were named on the command line.</summary>
+        private string Relative(string file) =>
+            Path.GetRelativePath(Path.GetDirectoryName(Model.Tree.FullPath)!, file).Replace(Path.DirectorySeparatorChar, '/');
     }
 
     /// <summary>The COPY/ADD instructions from the build context of a stage and the stages it builds on, latest first, with WORKDIR applied.</summary>
