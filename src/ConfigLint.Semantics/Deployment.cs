@@ -24,6 +24,7 @@ public sealed class Deployment
     private readonly IReadOnlyDictionary<DockerfileModel, ImmutableArray<DockerStage>> _runtimeStages;
     private readonly HashSet<ComposeService> _onionBackends;
     private readonly ILookup<DockerfileModel, TorConfig> _torByImage;
+    private readonly IReadOnlyDictionary<DockerStage, ImageRun> _imageRuns;
 
     internal Deployment(DeploymentBuilder.Parts parts)
     {
@@ -41,6 +42,7 @@ public sealed class Deployment
         _runtimeStages = parts.RuntimeStages;
         _servicesByFile = parts.ServicesByFile;
         Firewalls = parts.Firewalls;
+        _imageRuns = parts.ImageRuns;
         _daemonsByService = parts.Daemons.Where(d => d.Service is not null).GroupBy(d => d.Service!).ToDictionary(g => g.Key, g => g.ToImmutableArray());
         var byTor = new Dictionary<TorConfig, DaemonInstance>();
         foreach (var daemon in parts.Daemons.Where(d => d.Tor is not null))
@@ -93,6 +95,12 @@ public sealed class Deployment
     /// service building the file, the last stage. When every building service names a target, only those.
     /// </summary>
     public IReadOnlyList<DockerStage> RuntimeStages(DockerfileModel model) => _runtimeStages.GetValueOrDefault(model, []);
+
+    /// <summary>
+    /// What a runtime stage runs: its ENTRYPOINT/CMD, the entrypoint scripts it copies in (read when the repository has
+    /// them), the packages it installs. Null for a stage that is not a runtime stage.
+    /// </summary>
+    public ImageRun? ImageRunOf(DockerStage stage) => _imageRuns.GetValueOrDefault(stage);
 
     /// <summary>The daemons a service runs.</summary>
     public ImmutableArray<DaemonInstance> DaemonsOf(ComposeService service) => _daemonsByService.GetValueOrDefault(service, []);

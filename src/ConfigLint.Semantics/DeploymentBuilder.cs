@@ -6,6 +6,7 @@ using ConfigLint.Semantics.Nginx;
 using ConfigLint.Semantics.Squid;
 using ConfigLint.Semantics.Tor;
 using ConfigLint.Syntax;
+using ConfigLint.Syntax.Dockerfile;
 using ConfigLint.Syntax.Tor;
 
 namespace ConfigLint.Semantics;
@@ -80,7 +81,8 @@ public sealed class DeploymentBuilder
         IReadOnlyDictionary<DockerfileModel, ImmutableArray<ComposeService>> Building,
         IReadOnlyDictionary<DockerfileModel, ImmutableArray<DockerStage>> RuntimeStages,
         IReadOnlyDictionary<SyntaxTree, ImmutableArray<ComposeService>> ServicesByFile,
-        ImmutableArray<Firewall> Firewalls);
+        ImmutableArray<Firewall> Firewalls,
+        IReadOnlyDictionary<DockerStage, ImageRun> ImageRuns);
 
     /// <summary>Builds the model; <paramref name="trees"/> are the files read so far (the binders add the includes they read).</summary>
     public Deployment Build(IEnumerable<SyntaxTree> trees)
@@ -96,7 +98,7 @@ public sealed class DeploymentBuilder
         var allTrees = trees.Concat(squid.SelectMany(c => c.Files)).Concat(nginx.SelectMany(c => c.Files))
             .Distinct().OrderBy(t => t.Path, StringComparer.Ordinal).ToImmutableArray();
         return new Deployment(new Parts(allTrees, _projects, _dockerfiles, torConfigs, squid, nginx, images, [.. daemons], forwards,
-            _building, _runtimeStages, servicesByFile, firewalls));
+            _building, _runtimeStages, servicesByFile, firewalls, LinkImageRuns()));
     }
 
     // ---- Phase 1: images ------------------------------------------------------------------------------------------
@@ -282,6 +284,248 @@ public sealed class DeploymentBuilder
 
     private static ConfigVia ViaOf(ComposeService service, ComposeVolume mount) =>
         service.Configs.Any(c => c.Target == mount.Target && c.Location == mount.Location) ? ConfigVia.Configs : ConfigVia.BindMount;
+
+    // ---- Phase 2b: what each runtime stage runs ------------------------------------------------------------------
+
+    /// <summary>Scripts read per image (an entrypoint that runs others); texts above this are not scripts.</summary>
+    private const int MaxScripts = 8;
+
+    private const int MaxScriptLength = 512 * 1024;
+
+    /// <summary>Where a program named without a path is looked for (Docker's default PATH).</summary>
+    private static readonly string[] SearchPath = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
+
+    /// <summary>Each runtime stage's ENTRYPOINT/CMD with the entrypoint scripts it copies in from the build context.</summary>
+    private Dictionary<DockerStage, ImageRun> LinkImageRuns()
+    {
+        var runs = new Dictionary<DockerStage, ImageRun>();
+        foreach (var model in _dockerfiles)
+        {
+            var contexts = _building.GetValueOrDefault(model, []).Select(s => s.Build?.ContextPath).OfType<string>()
+                .DefaultIfEmpty(Path.GetDirectoryName(model.Tree.FullPath)!).Distinct().ToList();
+            foreach (var stage in _runtimeStages[model])
+            {
+                if (!runs.ContainsKey(stage))
+                {
+                    runs[stage] = ImageRunOf(model, stage, contexts);
+                }
+            }
+        }
+
+        return runs;
+    }
+
+    private ImageRun ImageRunOf(DockerfileModel model, DockerStage stage, List<string> contexts)
+    {
+        var (entrypoint, entrypointShell) = LastWords(stage, "entrypoint");
+        var (cmd, cmdShell) = LastWords(stage, "cmd");
+
+        // CMD set before a later ENTRYPOINT in the same chain is reset by it (Dockerfile reference, ENTRYPOINT).
+        var copies = CopiesInto(model, stage).ToList();
+        var scripts = new List<ImageScript>();
+        var unread = new List<string>();
+        var pending = new Queue<(string Program, bool Named)>();
+        var probe = new ImageRun(stage, entrypoint, cmd, entrypointShell, cmdShell, [], []);
+        foreach (var command in probe.Commands)
+        {
+            if (ImageRun.Unwrap(command) is { Words.Length: > 0 } started)
+            {
+                pending.Enqueue((started.Words[0], true));
+            }
+        }
+
+        var asked = new HashSet<string>(StringComparer.Ordinal);
+        while (pending.Count > 0 && scripts.Count < MaxScripts && asked.Count < 64)
+        {
+            var (program, named) = pending.Dequeue();
+            if (program.Length == 0 || program.Contains('$', StringComparison.Ordinal) || !asked.Add(program))
+            {
+                continue;
+            }
+
+            var found = false;
+            foreach (var copy in copies)
+            {
+                if (copy.Find(program, contexts, _workspace) is not { } hit)
+                {
+                    continue;
+                }
+
+                found = true;
+                if (hit.Text is { } text && text.Length <= MaxScriptLength && !text.Contains('\0', StringComparison.Ordinal) && IsShellScript(text, named || ImageRun.IsScriptName(hit.ContainerPath)))
+                {
+                    scripts.Add(new ImageScript(hit.ContainerPath, hit.Source, text));
+                    foreach (var inner in ImageRun.ShellCommands(text, hit.Source))
+                    {
+                        if (ImageRun.Unwrap(inner) is { Words.Length: > 0 } started && (started.Words[0].StartsWith('/') || started.Words[0].StartsWith("./", StringComparison.Ordinal) || ImageRun.IsScriptName(started.Words[0])))
+                        {
+                            pending.Enqueue((started.Words[0], false));
+                        }
+                    }
+                }
+                else if (hit.Text is null)
+                {
+                    unread.Add(hit.ContainerPath);
+                }
+
+                break;
+            }
+
+            // A script the image runs that no COPY names from the repository (a folder copy whose tree is not there).
+            if (!found && named && ImageRun.IsScriptName(program) && copies.Count > 0)
+            {
+                unread.Add(program);
+            }
+        }
+
+        return new ImageRun(stage, entrypoint, cmd, entrypointShell, cmdShell, [.. scripts], [.. unread]);
+    }
+
+    /// <summary>
+    /// A shell script: its #! line names a shell (directly, through <c>env</c>, or s6-overlay's <c>with-contenv</c>);
+    /// without one, a file the image runs as its program (the shell runs it) or named <c>*.sh</c>.
+    /// </summary>
+    private static bool IsShellScript(string text, bool runAsProgram)
+    {
+        if (!text.StartsWith("#!", StringComparison.Ordinal))
+        {
+            return runAsProgram;
+        }
+
+        var end = text.IndexOf('\n');
+        var words = text[2..(end < 0 ? text.Length : end)].Split([' ', '\t', '\r'], StringSplitOptions.RemoveEmptyEntries);
+        return words.Select(ImageRun.BaseName).Any(w => w is "sh" or "bash" or "ash" or "dash" or "zsh" or "ksh" or "busybox" or "execlineb");
+    }
+
+    /// <summary>The last ENTRYPOINT or CMD of a stage or of the stages it builds on (an ENTRYPOINT after a CMD resets it).</summary>
+    private static (ImmutableArray<string> Words, bool ShellForm) LastWords(DockerStage stage, string keyword)
+    {
+        for (var s = stage; s is not null; s = s.BaseStage)
+        {
+            foreach (var instruction in s.Instructions.Reverse())
+            {
+                if (keyword == "cmd" && instruction.Command.Keyword == "entrypoint")
+                {
+                    return ([], false);
+                }
+
+                if (instruction.Command.Keyword == keyword)
+                {
+                    var command = instruction.Command;
+                    return command.IsJson ? (command.Args, false) : command.Args.Length == 0 ? ([], false) : (["/bin/sh", "-c", string.Join(' ', command.Args)], true);
+                }
+            }
+        }
+
+        return ([], false);
+    }
+
+    /// <summary>One COPY/ADD from the build context (or of a here-document) into a runtime stage, latest first.</summary>
+    private sealed record ImageCopy(DockerfileModel Model, DockerInstructionSyntax Instruction, ImmutableArray<string> Sources, string Destination)
+    {
+        public (string ContainerPath, string Source, string? Text)? Find(string program, List<string> contexts, IWorkspace workspace)
+        {
+            var dirLike = Destination.EndsWith('/') || Sources.Length > 1;
+            var dest = Destination.Length > 1 ? Destination.TrimEnd('/') : Destination;
+            foreach (var source in Sources)
+            {
+                if (source.StartsWith("<<", StringComparison.Ordinal))
+                {
+                    var name = source.TrimStart('<', '-').Trim('"', '\'');
+                    if (Instruction.Heredocs.FirstOrDefault(h => h.Name == name) is { } heredoc)
+                    {
+                        var at = dirLike ? Join(dest, name) : dest;
+                        if (ImageRun.Matches(at, program))
+                        {
+                            return (at, "a COPY here-document", heredoc.Content);
+                        }
+                    }
+
+                    continue;
+                }
+
+                if (source.Contains("://", StringComparison.Ordinal) || Glob.HasWildcards(source))
+                {
+                    continue;
+                }
+
+                foreach (var context in contexts)
+                {
+                    var host = Path.GetFullPath(Path.Combine(context, source));
+                    if (workspace.DirectoryExists(host))
+                    {
+                        // 'COPY rootfs/ /': the folder's contents land under the destination.
+                        foreach (var candidate in program.StartsWith('/') ? [program] : SearchPath.Select(d => d + "/" + ImageRun.BaseName(program)))
+                        {
+                            var prefix = dest == "/" ? "/" : dest + "/";
+                            if (candidate.StartsWith(prefix, StringComparison.Ordinal))
+                            {
+                                var file = Path.Combine(host, candidate[prefix.Length..].Replace('/', Path.DirectorySeparatorChar));
+                                if (workspace.FileExists(file))
+                                {
+                                    return (candidate, Relative(file), workspace.ReadText(file));
+                                }
+                            }
+                        }
+
+                        continue;
+                    }
+
+                    var target = dirLike ? Join(dest, Path.GetFileName(source.TrimEnd('/'))) : dest;
+                    var alternative = Join(dest, Path.GetFileName(source.TrimEnd('/')));
+                    if (ImageRun.Matches(target, program) || ImageRun.Matches(alternative, program) && (program.StartsWith('/') || ImageRun.BaseName(program) == Path.GetFileName(source.TrimEnd('/'))))
+                    {
+                        var at = ImageRun.Matches(target, program) ? target : alternative;
+                        return (at, Relative(host), workspace.FileExists(host) ? workspace.ReadText(host) : null);
+                    }
+                }
+            }
+
+            return null;
+        }
+
+        private static string Join(string folder, string name) => folder == "/" ? "/" + name : folder + "/" + name;
+
+        /// <summary>A script's path relative to the Dockerfile's folder: the same whichever paths were named on the command line.</summary>
+        private string Relative(string file) =>
+            Path.GetRelativePath(Path.GetDirectoryName(Model.Tree.FullPath)!, file).Replace(Path.DirectorySeparatorChar, '/');
+    }
+
+    /// <summary>The COPY/ADD instructions from the build context of a stage and the stages it builds on, latest first, with WORKDIR applied.</summary>
+    private static IEnumerable<ImageCopy> CopiesInto(DockerfileModel model, DockerStage stage)
+    {
+        var chain = new List<DockerStage>();
+        for (var s = stage; s is not null && chain.Count < 64; s = s.BaseStage)
+        {
+            chain.Insert(0, s);
+        }
+
+        var copies = new List<ImageCopy>();
+        var workdir = "/";
+        foreach (var instruction in chain.SelectMany(s => s.Instructions))
+        {
+            var command = instruction.Command;
+            if (command.Keyword == "workdir" && command.Args.Length > 0)
+            {
+                var dir = model.Expand(command.Args[0], instruction) ?? command.Args[0];
+                workdir = dir.StartsWith('/') ? dir : (workdir.TrimEnd('/') + "/" + dir);
+            }
+            else if (command.Keyword is "copy" or "add" && command.Args.Length >= 2 && !command.Flags.Any(f => f.Name == "from"))
+            {
+                var expanded = command.Args.Select(a => a.StartsWith("<<", StringComparison.Ordinal) ? a : model.Expand(a, instruction) ?? a).ToImmutableArray();
+                var dest = expanded[^1];
+                if (!dest.StartsWith('/'))
+                {
+                    dest = dest is "." or "./" ? workdir + "/" : workdir.TrimEnd('/') + "/" + dest;
+                }
+
+                copies.Add(new ImageCopy(model, instruction, expanded[..^1], dest.Replace("//", "/", StringComparison.Ordinal)));
+            }
+        }
+
+        copies.Reverse();
+        return copies;
+    }
 
     // ---- Phase 3: daemons -----------------------------------------------------------------------------------------
 

@@ -1,4 +1,5 @@
 using ConfigLint.Analysis;
+using ConfigLint.Semantics;
 using ConfigLint.Semantics.Dockerfile;
 using ConfigLint.Syntax;
 
@@ -41,9 +42,15 @@ public sealed class RuntimeImageRunsAsRoot : IRule
 
         foreach (var stage in ctx.RuntimeStages)
         {
+            if (stage.Root.IsScratch && ctx.Deployment.ImageRunOf(stage) is { Declared: false } && !services.Any(s => s.Command.Length > 0 || s.Entrypoint.Length > 0))
+            {
+                // A scratch stage with nothing to run is build output (binaries to copy out), not a container.
+                continue;
+            }
+
             var drops = DropsPrivileges(ctx.Deployment, ctx.Model, stage);
             var (level, score) = drops is null ? (DiagnosticLevel.Warning, 6.3) : (DiagnosticLevel.Note, 3.5);
-            var after = drops is null ? string.Empty : $" {drops}, so the daemon's own processes do not keep root; still prefer a non-root USER.";
+            var after = drops is null ? string.Empty : $" {char.ToUpperInvariant(drops[0])}{drops[1..]}, so the daemon's own processes do not keep root; still prefer a non-root USER.";
             if (stage.User is { } user)
             {
                 if (IsRootUser(user.User))
@@ -84,23 +91,73 @@ public sealed class RuntimeImageRunsAsRoot : IRule
     public static bool RunsAsRoot(DockerStage stage) =>
         stage.User is { } user ? IsRootUser(user.User) : !IsKnownNonRootBase(stage.Root.BaseImage);
 
-    /// <summary>Evidence that the daemon in the image drops root itself (torrc User, official nginx image).</summary>
+    /// <summary>The package names squid is installed under (Debian/Ubuntu/Alpine/RHEL); a version pin is removed before the match.</summary>
+    private static readonly HashSet<string> SquidPackages = new(StringComparer.Ordinal) { "squid", "squid3", "squid4", "squid5", "squid-openssl", "squid-gnutls" };
+
+    /// <summary>The package names of an nginx server (Debian's flavours, nginx.org's and OpenResty's packages).</summary>
+    private static readonly HashSet<string> NginxPackages = new(StringComparer.Ordinal)
+    {
+        "nginx", "nginx-full", "nginx-light", "nginx-extras", "nginx-core", "nginx-mainline", "nginx-plus", "openresty",
+    };
+
+    /// <summary>
+    /// Evidence that the image does not keep root for its service (catalog §0.2): the torrc's or the command line's tor
+    /// <c>User</c>; the official nginx image; an ENTRYPOINT/CMD, or an entrypoint script the repository has, that switches
+    /// user (gosu, su-exec, s6-setuidgid, setpriv --reuid, chroot --userspec, runuser -u, su … -c); gosu or su-exec
+    /// installed for an entrypoint script the repository lacks; squid (any package name or a build it runs), which
+    /// switches to cache_effective_user; nginx or OpenResty, whose workers switch to their <c>user</c>.
+    /// </summary>
     public static string? DropsPrivileges(Semantics.Deployment deployment, DockerfileModel model, DockerStage stage)
     {
-        if (deployment.TorConfigsOf(model).Select(c => c.Last("User")).FirstOrDefault(u => u is not null && u.Value is not ("" or "root")) is { } user)
+        if (deployment.TorConfigsOf(model).Select(c => c.Last("User")).FirstOrDefault(u => u is not null && !ImageRun.IsRoot(u.Value)) is { } user)
         {
             return $"its torrc sets 'User {user.Value}'";
         }
 
-        var (name, _, _) = DockerFacts.SplitImage(stage.Root.BaseImage.ToLowerInvariant());
-        if (name is "nginx" or "library/nginx" or "docker.io/library/nginx")
+        var run = deployment.ImageRunOf(stage);
+        foreach (var tor in run?.Commands.SelectMany(ImageRun.Chain).Where(c => c.Program == "tor") ?? [])
         {
-            return "the official nginx image runs its workers as 'nginx'";
+            var at = tor.Words.IndexOf("--User");
+            if (at > 0 && at + 1 < tor.Words.Length && !ImageRun.IsRoot(tor.Words[at + 1]))
+            {
+                return $"tor runs with '--User {tor.Words[at + 1]}'";
+            }
         }
 
-        // squid switches to cache_effective_user (a non-root default) after binding its ports.
-        var runsSquid = stage.Instructions.Concat(stage.Root.Instructions)
-            .Any(i => i.Command.Keyword is "cmd" or "entrypoint" && i.Command.Args.Any(a => a.Contains("squid", StringComparison.Ordinal)));
-        return runsSquid ? "squid drops to its cache_effective_user after start-up" : null;
+        var root = stage.Root;
+        if (KnownImages.Find(model.Expand(root.BaseImage, root.From) ?? root.BaseImage) is { Daemon: not null, WorkerUser: { } worker } known && IsRootUser(known.User))
+        {
+            return $"the official {known.Repository} image runs its workers as '{worker}'";
+        }
+
+        if (run is null)
+        {
+            return null;
+        }
+
+        if (run.Drop is { } drop)
+        {
+            return $"{drop.Where} switches to '{drop.User}' with {drop.Tool} before the service starts";
+        }
+
+        if (run.InstalledDropTool is { } tool)
+        {
+            return $"the image installs {tool} for its entrypoint script '{run.UnreadScripts[0]}' (not in the repository), the way images that start as root switch user";
+        }
+
+        // An installed daemon package tells what the image serves only when its command does not name the program itself.
+        var installedCounts = run.RunsOpaqueLauncher;
+        if (run.Running("squid", "squid3") is not null || (installedCounts && run.Installed(SquidPackages.Contains) is not null))
+        {
+            return "squid drops to its cache_effective_user after start-up";
+        }
+
+        if ((run.Running("nginx", "openresty") ?? run.Commands.SelectMany(ImageRun.Chain).FirstOrDefault(c => c.Program.StartsWith("openresty", StringComparison.Ordinal))) is not null
+            || (installedCounts && run.Installed(NginxPackages.Contains) is not null))
+        {
+            return "nginx runs its worker processes as its 'user' (nobody unless set) and only the master keeps root";
+        }
+
+        return null;
     }
 }

@@ -17,6 +17,7 @@ public static class KnownImages
         new("nginx", DaemonKind.Nginx, "root", "nginx", "docker-library/nginx Dockerfile: no USER; nginx.conf 'user nginx;'"),
         new("nginxinc/nginx-unprivileged", DaemonKind.Nginx, "101", "101", "nginxinc/docker-nginx-unprivileged Dockerfile: USER $UID (101)"),
         new("bitnami/nginx", DaemonKind.Nginx, "1001", "1001", "bitnami/containers nginx Dockerfile: USER 1001"),
+        new("openresty/openresty", DaemonKind.Nginx, "root", "nobody", "openresty/docker-openresty Dockerfiles: no USER; nginx.conf '#user nobody;' (nginx's default worker user)"),
     ];
 
     /// <summary>The row for an image reference, or null. Distroless images run as 65532 with a <c>nonroot</c> tag, else root.</summary>

@@ -64,7 +64,7 @@ public class DockerfileSuppressionTests
     public void Dockerfile_comments_suppress_the_next_instruction_and_the_file()
     {
         using var t = new TempTree();
-        t.Write("Dockerfile", "# configlint: ignore-file DKR006 -- health is checked by the orchestrator\nFROM alpine:3.20\n# configlint: ignore DKR004 -- the archive is extracted on purpose\nADD config.txt /etc/app/\nADD other.txt /etc/app/\nUSER 10001\n");
+        t.Write("Dockerfile", "# configlint: ignore-file DKR006 -- health is checked by the orchestrator\nFROM alpine:3.20\n# configlint: ignore DKR004 -- the archive is extracted on purpose\nADD config.txt /etc/app/\nADD other.txt /etc/app/\nUSER 10001\nCMD [\"/usr/local/bin/app\"]\n");
         var r = t.Check("DKR", "CL0003");
         r.Of("DKR006").ShouldBeEmpty();
         r.Of("DKR004").ShouldHaveSingleItem().Where().ShouldBe("5:1");

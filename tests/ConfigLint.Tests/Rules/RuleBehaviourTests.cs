@@ -379,4 +379,53 @@ public class DaemonPrivilegeDropTests
         f.Level.ShouldBe(DiagnosticLevel.Note);
         f.Message.ShouldContain(daemon);
     }
+
+    [Theory]
+    [InlineData("CMD [\"chroot\", \"--userspec=app:app\", \"/\", \"/srv/app\"]", "chroot")]
+    [InlineData("CMD [\"runuser\", \"-u\", \"app\", \"--\", \"/srv/app\"]", "runuser")]
+    [InlineData("CMD su -s /bin/sh -c 'exec /srv/app' app", "su")]
+    [InlineData("ENTRYPOINT [\"/bin/sh\", \"-c\", \"chown app /data && exec s6-setuidgid app /srv/app\"]", "s6-setuidgid")]
+    [InlineData("CMD [\"tini\", \"--\", \"gosu\", \"$APP_USER\", \"/srv/app\"]", "gosu")]
+    [InlineData("RUN apk add --no-cache squid~=6.9\nCMD [\"/start.sh\"]", "squid")]
+    [InlineData("RUN apt-get install -y -o Dpkg::Options::=--force-confold squid=${SQUID_VERSION}*\nENTRYPOINT [\"/sbin/entrypoint.sh\"]", "squid")]
+    [InlineData("RUN dnf install -y openresty\nCMD [\"/usr/bin/openresty\", \"-g\", \"daemon off;\"]", "worker")]
+    [InlineData("CMD [\"tor\", \"--User\", \"debian-tor\"]", "--User debian-tor")]
+    public void DKR001_is_a_note_when_the_command_switches_user(string lines, string evidence)
+    {
+        using var t = new TempTree();
+        t.Write("Dockerfile", "FROM debian:12.7-slim\n" + lines + "\n");
+        var f = t.Check("DKR001").Of("DKR001").ShouldHaveSingleItem();
+        f.Level.ShouldBe(DiagnosticLevel.Note);
+        f.Message.ShouldContain(evidence);
+    }
+
+    [Theory]
+    [InlineData("CMD [\"gosu\", \"root\", \"/srv/app\"]")]
+    [InlineData("CMD [\"su-exec\", \"0:0\", \"/srv/app\"]")]
+    [InlineData("CMD [\"setpriv\", \"--regid=1000\", \"/srv/app\"]")]
+    [InlineData("CMD su -c /srv/app")]
+    [InlineData("CMD [\"chroot\", \"--userspec=0:0\", \"/\", \"/srv/app\"]")]
+    [InlineData("RUN apt-get install -y squidclamav squid-langpack\nCMD [\"/srv/app\"]")]
+    [InlineData("RUN apt-get install -y gosu\nCMD [\"/srv/app\"]")]
+    [InlineData("RUN apt-get install -y nginx tor\nCMD [\"tor\"]")]
+    public void DKR001_stays_a_warning_without_a_switch_to_a_non_root_user(string lines)
+    {
+        using var t = new TempTree();
+        t.Write("Dockerfile", "FROM debian:12.7-slim\n" + lines + "\n");
+        t.Check("DKR001").Of("DKR001").ShouldHaveSingleItem().Level.ShouldBe(DiagnosticLevel.Warning);
+    }
+
+    [Fact]
+    public void DKR001_reads_the_entrypoint_script_from_a_copied_folder()
+    {
+        using var t = new TempTree();
+        t.Write("Dockerfile", "FROM alpine:3.20\nCOPY rootfs/ /\nENTRYPOINT [\"/usr/local/bin/start\"]\n");
+        t.Write("rootfs/usr/local/bin/start", "#!/bin/sh\nset -e\nexec su-exec nobody:nobody /srv/app \"$@\"\n");
+        t.Check("DKR001").Of("DKR001").ShouldHaveSingleItem().Message.ShouldContain("su-exec");
+
+        // The script is in the repository and does not switch user: the installed tool is no evidence.
+        t.Write("Dockerfile", "FROM alpine:3.20\nRUN apk add su-exec\nCOPY rootfs/ /\nENTRYPOINT [\"/usr/local/bin/start\"]\n");
+        t.Write("rootfs/usr/local/bin/start", "#!/bin/sh\nexec /srv/app \"$@\"\n");
+        t.Check("DKR001").Of("DKR001").ShouldHaveSingleItem().Level.ShouldBe(DiagnosticLevel.Warning);
+    }
 }

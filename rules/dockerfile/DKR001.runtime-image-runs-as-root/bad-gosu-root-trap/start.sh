@@ -1,0 +1,4 @@
+#!/bin/sh
+# Older versions ran: su-exec app "$@"
+echo "gosu app would drop root here"
+exec su-exec root:root "$@"
