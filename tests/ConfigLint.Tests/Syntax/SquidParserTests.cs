@@ -88,6 +88,35 @@ public class SquidParserTests(ITestOutputHelper output)
         files.Count.ShouldBeGreaterThan(70);
     }
 
+    /// <summary>
+    /// squid's own configuration tests (test-suite/squidconf, run by test-squid-conf.sh against the squid of that
+    /// commit, the newest): a file whose instructions say <c>expect-failure</c> gets an error-level CL0001/CL0002,
+    /// every other one none (its expected messages are warnings squid logs and starts anyway). No version is shown,
+    /// so ConfigLint applies the newest squid's rules too.
+    /// </summary>
+    [CorpusFact]
+    public void Squids_own_configuration_tests_agree()
+    {
+        var folder = Path.Combine(Repo.Corpus, "squid", "squid-cache-squid", "test-suite", "squidconf");
+        var checkedFiles = 0;
+        var disagreements = new List<string>();
+        foreach (var conf in Directory.EnumerateFiles(folder, "*.conf").Order(StringComparer.Ordinal))
+        {
+            var instructions = conf + ".instructions";
+            var fails = File.Exists(instructions) && File.ReadAllLines(instructions).Any(l => l.StartsWith("expect-failure", StringComparison.Ordinal));
+            var errors = Lint.Run(folder, [conf], ["CL0001", "CL0002"]).Findings.Where(f => f.Level == DiagnosticLevel.Error).ToList();
+            checkedFiles++;
+            if (fails != errors.Count > 0)
+            {
+                disagreements.Add($"{Path.GetFileName(conf)}: squid's test expects {(fails ? "a failure" : "success")}, ConfigLint reports {errors.Count} error(s) {string.Join("; ", errors.Select(e => e.Message))}");
+            }
+        }
+
+        output.WriteLine($"{checkedFiles} squid test-suite configurations checked.");
+        checkedFiles.ShouldBeGreaterThan(15);
+        disagreements.ShouldBeEmpty();
+    }
+
     [Fact]
     public void Random_input_never_throws_and_round_trips()
     {
