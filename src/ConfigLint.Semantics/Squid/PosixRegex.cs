@@ -41,13 +41,22 @@ public static class PosixRegex
             parser.RegExp();
             return null;
         }
+        catch (TooDeepException)
+        {
+            return null; // a pattern nested past any real one: not judged (and never a stack overflow)
+        }
         catch (PatternException e)
         {
             return e.Message;
         }
     }
 
+    /// <summary>Groups nested deeper than this are not judged.</summary>
+    private const int MaxNesting = 256;
+
     private sealed class PatternException(string message) : Exception(message);
+
+    private sealed class TooDeepException : Exception;
 
     private sealed class Parser(string p)
     {
@@ -134,7 +143,11 @@ public static class PosixRegex
         private void Group()
         {
             var index = ++_groups;
-            _nest++;
+            if (++_nest > MaxNesting)
+            {
+                throw new TooDeepException();
+            }
+
             RegExp();
             if (End)
             {

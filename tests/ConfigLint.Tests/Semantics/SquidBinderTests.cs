@@ -283,4 +283,12 @@ public class SquidBinderTests
     [InlineData("\\w+\\.\\<b", null)]
     [InlineData("$a^b", null)]
     public void Posix_regex_errors_are_glibcs(string pattern, string? error) => PosixRegex.Error(pattern).ShouldBe(error);
+
+    [Fact]
+    public void Deeply_nested_patterns_are_not_judged_and_do_not_overflow_the_stack()
+    {
+        PosixRegex.Error(new string('(', 200_000)).ShouldBeNull();
+        PosixRegex.Error(new string('(', 100) + "*" + new string(')', 100)).ShouldBe(PosixRegex.BadRepetition);
+        Lint_("acl r url_regex " + new string('(', 100_000) + "\n", "debian:bookworm").ShouldBeEmpty();
+    }
 }
