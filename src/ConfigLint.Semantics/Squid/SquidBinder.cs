@@ -498,6 +498,11 @@ public static class SquidBinder
 
         private void CheckDomains(SquidAcl acl, SquidLine line, List<AclEntry> entries)
         {
+            if (acl.DomainsFailed)
+            {
+                return;
+            }
+
             acl.Domains ??= new SquidDomainTree<(SquidLine, SquidWord, string?)>();
             foreach (var entry in entries)
             {
@@ -517,6 +522,7 @@ public static class SquidBinder
                 Diagnostics.Add(new BindDiagnostic("CL0001", DiagnosticLevel.Error,
                     $"ACL '{acl.Name}': {entry.Describe} overlaps '{existing}' given {where}; squid {version} stops with \"ERROR: '{longer}' is a subdomain of '{shorter}'\" (squid before 7.0.1 refuses overlapping {acl.Type} values). Remove '{narrower}'.",
                     line.At(entry.Word)));
+                acl.DomainsFailed = true;
                 acl.Domains = null;
                 return;
             }

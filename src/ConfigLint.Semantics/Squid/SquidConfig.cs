@@ -89,6 +89,9 @@ public sealed class SquidAcl
     /// <summary>The value tree squid before 7.0.1 builds for a domain ACL (to find the value it dies on), until it dies.</summary>
     internal SquidDomainTree<(SquidLine Line, SquidWord Word, string? File)>? Domains { get; set; }
 
+    /// <summary>squid died inserting one of this ACL's domain values: the later ones are never read.</summary>
+    internal bool DomainsFailed { get; set; }
+
     internal static bool IsFileReference(SquidWord word, SquidLine line) =>
         (word.Quoted && !line.QuotedValues) || word.Value.StartsWith("parameters(", StringComparison.Ordinal);
 }

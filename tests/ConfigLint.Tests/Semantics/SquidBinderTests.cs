@@ -210,6 +210,13 @@ public class SquidBinderTests
         Of(lines + "\n", "debian:trixie").ShouldHaveSingleItem("squid 6.13 still stops");
     }
 
+    [Fact]
+    public void Only_the_first_overlap_of_an_acl_is_reported_because_squid_stops_there()
+    {
+        var finding = Of("acl d dstdomain a.example.com .example.com\nacl d dstdomain b.example.org .example.org\n", "debian:bookworm").ShouldHaveSingleItem();
+        finding.LineSpan.Start.Line.ShouldBe(0);
+    }
+
     [Theory]
     [InlineData("acl d dstdomain .example.com www.example.com")]   // a WARNING: the name is dropped
     [InlineData("acl d dstdomain .example.com .www.example.com .example.com")]
