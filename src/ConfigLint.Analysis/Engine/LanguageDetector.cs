@@ -73,6 +73,10 @@ public static partial class LanguageDetector
     private static readonly HashSet<string> SquidHallmarks = new(StringComparer.Ordinal)
     {
         "http_access", "http_port", "https_port", "acl", "cache_peer", "cache_dir", "refresh_pattern", "visible_hostname", "auth_param", "never_direct",
+        "always_direct", "http_reply_access", "external_acl_type", "cachemgr_passwd", "delay_pools", "delay_class", "delay_parameters", "delay_access",
+        "url_rewrite_program", "url_rewrite_children", "cache_mem", "cache_effective_user", "cache_mgr", "ssl_bump", "sslcrtd_program", "icap_service",
+        "adaptation_access", "forwarded_for", "request_header_access", "reply_header_access", "follow_x_forwarded_for", "tcp_outgoing_address",
+        "maximum_object_size", "cache_swap_low", "cache_swap_high", "dns_nameservers", "icp_port", "htcp_port", "snmp_port",
     };
 
     /// <summary>Whether a file with no telling name is worth reading to sniff its content.</summary>
@@ -122,10 +126,19 @@ public static partial class LanguageDetector
         var squidHallmarks = 0;
         var nginx = 0;
         var blocks = 0;
+        var continued = false;
         foreach (var raw in text.Split('\n').Take(500))
         {
             var line = raw.Trim();
             if (line.Length == 0 || line[0] == '#')
+            {
+                continue;
+            }
+
+            // The rest of a squid line continued with '\' (an external_acl_type format spread over lines) is not a key.
+            var continuation = continued;
+            continued = line.EndsWith('\\');
+            if (continuation)
             {
                 continue;
             }
@@ -137,8 +150,11 @@ public static partial class LanguageDetector
                 continue;
             }
 
-            var key = line.Split([' ', '\t'], 2)[0];
-            if (ConfigLint.Syntax.Squid.SquidDirectives.Lookup(key) is not null)
+            // squid separates the name with any blank, vertical tab and form feed included.
+            var parts = line.Split([' ', '\t', '\v', '\f'], 3, StringSplitOptions.RemoveEmptyEntries);
+            var key = parts[0];
+            var assignment = parts.Length > 1 && parts[1].StartsWith('='); // "name = value": an ini file, never squid
+            if (!assignment && ConfigLint.Syntax.Squid.SquidDirectives.Lookup(key) is not null)
             {
                 squid++;
                 if (SquidHallmarks.Contains(key))
@@ -168,7 +184,11 @@ public static partial class LanguageDetector
             return null;
         }
 
-        if (squidHallmarks >= 1 && squid >= 2 && squid > known && squid >= 2 * (known + other - squid))
+        // squid: directive names from squid's own table, lower case with underscores (tor's options are CamelCase,
+        // nginx statements end in ';'). Either a directive only squid has and at least half the lines squid's, or — for squid's own
+        // test configurations, which often exercise one directive (delay_pools, cachemgr_passwd) — every line squid's.
+        var notSquid = known + other - squid;
+        if (squid > known && ((squidHallmarks >= 1 && squid >= 2 && squid >= notSquid) || (notSquid == 0 && (squidHallmarks >= 1 || squid >= 2))))
         {
             return Language.Squid;
         }

@@ -145,6 +145,11 @@ public static class SquidBinder
 
         private void Visit(SyntaxTree tree, SquidDirectiveSyntax directive, int depth)
         {
+            if (directive.Unterminated)
+            {
+                return; // squid never reads it (the parser said so)
+            }
+
             switch (directive.Name)
             {
                 case "if":
@@ -165,6 +170,11 @@ public static class SquidBinder
                     }
 
                     return;
+            }
+
+            if (directive.Info is { } info && info.IsObsoleteIn(version))
+            {
+                ReportObsolete(tree, directive, info.ObsoleteSince!);
             }
 
             if (!Active)
@@ -203,6 +213,9 @@ public static class SquidBinder
                     break;
                 case "acl":
                     DefineAcl(line);
+                    break;
+                case "http_port" or "ascii_port" or "https_port" or "ftp_port":
+                    SquidPortOptions.Check(line, version, Diagnostics);
                     break;
                 default:
                     if (AclListDirectives.TryGetValue(SquidDirectives.Lookup(directive.Name)?.Name ?? directive.Name, out var skip))
@@ -265,10 +278,20 @@ public static class SquidBinder
             }
 
             existing.Definitions.Add((line, values));
-            foreach (var value in values.Where(v => SquidAcl.IsFileReference(v, line)))
+            var entries = new List<AclEntry>();
+            foreach (var value in values)
             {
-                ReadValueFile(existing, value);
+                if (SquidAcl.IsFileReference(value, line))
+                {
+                    entries.AddRange((ReadValueFile(existing, value) ?? []).Select(v => new AclEntry(v, value, FileName(value.Value))));
+                }
+                else
+                {
+                    entries.Add(new AclEntry(value.Value, value, null));
+                }
             }
+
+            CheckValues(existing, line, entries);
 
             if (type is "any-of" or "all-of")
             {
@@ -281,26 +304,237 @@ public static class SquidBinder
 
         private static bool IsFlag(SquidWord w) => w.Value.Length > 1 && w.Value[0] is '-' or '+' && w.Value != "--" && !char.IsDigit(w.Value[1]);
 
-        /// <summary>Reads an ACL value file (one value per line, '#' comments) when it lies inside the linted folder.</summary>
-        private void ReadValueFile(SquidAcl acl, SquidWord value)
+        /// <summary>
+        /// Reads an ACL value file (one value per line, '#' comments) when it lies inside the linted folder; returns its
+        /// entries as squid's strtokFile() hands them to the ACL (each line without surrounding blanks and without a
+        /// trailing comment), or null when the file cannot be read.
+        /// </summary>
+        private List<string>? ReadValueFile(SquidAcl acl, SquidWord value)
         {
-            var path = value.Value.StartsWith("parameters(", StringComparison.Ordinal) ? value.Value[11..].TrimEnd(')').Trim('"') : value.Value;
+            var path = FileName(value.Value);
             var full = Path.GetFullPath(Path.IsPathRooted(path) ? path : Path.Combine(baseDirectory, path));
             var text = workspace.IsInsideRoot(full) ? workspace.ReadText(full) : null;
             if (text is null)
             {
                 acl.HasUnknownValues = true;
-                return;
+                return null;
             }
 
+            var entries = new List<string>();
             foreach (var raw in text.Split('\n'))
             {
                 var item = raw.Trim();
                 if (item.Length > 0 && item[0] != '#')
                 {
                     acl.FileValues.AddRange(item.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries));
+                    var comment = item.IndexOf(" #", StringComparison.Ordinal) is var c and >= 0 ? c : item.IndexOf("\t#", StringComparison.Ordinal);
+                    entries.Add(comment >= 0 ? item[..comment].TrimEnd() : item);
                 }
             }
+
+            return entries;
+        }
+
+        private static string FileName(string value) =>
+            value.StartsWith("parameters(", StringComparison.Ordinal) ? value[11..].TrimEnd(')').Trim('"') : value;
+
+        /// <summary>One value of an ACL line in the order squid reads it; <c>File</c> names the value file it came from.</summary>
+        private readonly record struct AclEntry(string Value, SquidWord Word, string? File)
+        {
+            public string Describe => File is null ? $"'{Value}'" : $"'{Value}' (from \"{File}\")";
+        }
+
+        /// <summary>
+        /// What squid refuses in an ACL's values, by version: a keyed type whose key changes between lines, a regex that
+        /// regcomp() rejects, overlapping domains (the insertion that kills squid before 7.0.1).
+        /// </summary>
+        private void CheckValues(SquidAcl acl, SquidLine line, List<AclEntry> entries)
+        {
+            var type = acl.Type;
+            if (SquidAclFacts.KeyName(type) is { } keyName && entries.Count > 0)
+            {
+                CheckKey(acl, line, entries[0], keyName);
+            }
+
+            if (SquidAclFacts.IsRegexType(type))
+            {
+                // The case flags given before the values are part of the word list squid compiles (squid 5) or set its
+                // starting flags (squid 6), which comes to the same grouping.
+                CheckRegexes(acl, line, RegexWords(line, entries, skipKey: type is "req_header" or "rep_header"));
+            }
+
+            if (SquidAclFacts.IsDomainType(type) && version is not null && SquidAclFacts.DomainOverlapIsFatal(version))
+            {
+                CheckDomains(acl, line, entries);
+            }
+        }
+
+        /// <summary>
+        /// The words squid's RegexStrtokFile() hands a regex ACL: blanks separate them but a backslash escapes the next
+        /// character, blank included (<c>Mozilla/5.0\ (X11</c> is one pattern); a quoted word names a file whose lines
+        /// come instead; the case flags before the values are kept (they start a new group).
+        /// </summary>
+        private static List<AclEntry> RegexWords(SquidLine line, List<AclEntry> entries, bool skipKey)
+        {
+            var text = line.Directive.LogicalLine;
+            var tokens = new List<(string Value, int Start)>();
+            var i = 0;
+            while (i < text.Length)
+            {
+                while (i < text.Length && text[i] is ' ' or '\t' or '\r' or '\n')
+                {
+                    i++;
+                }
+
+                if (i >= text.Length || (text[i] == '#' && tokens.Count > 0))
+                {
+                    break;
+                }
+
+                var start = i;
+                while (i < text.Length && text[i] is not (' ' or '\t' or '\r' or '\n'))
+                {
+                    i += text[i] == '\\' && i + 1 < text.Length ? 2 : 1;
+                }
+
+                tokens.Add((text[start..i], start));
+            }
+
+            var files = new Queue<IGrouping<SquidWord, AclEntry>>(entries.Where(e => e.File is not null).GroupBy(e => e.Word));
+            var words = new List<AclEntry>();
+            var values = false;
+            var keySkipped = !skipKey;
+            foreach (var (value, start) in tokens.Skip(3))
+            {
+                var word = new SquidWord(value, line.Directive.MapLogical(start, value.Length), false);
+                if (!values && value.Length > 1 && value[0] is '-' or '+' && !char.IsDigit(value[1]))
+                {
+                    if (value is "-i" or "+i")
+                    {
+                        words.Add(new AclEntry(value, word, null));
+                    }
+
+                    values = value == "--";
+                    continue;
+                }
+
+                values = true;
+                if (!keySkipped)
+                {
+                    keySkipped = true;
+                    continue;
+                }
+
+                if (value[0] is '"' or '\'')
+                {
+                    if (files.Count > 0)
+                    {
+                        words.AddRange(files.Dequeue());
+                    }
+
+                    continue;
+                }
+
+                words.Add(new AclEntry(value, word, null));
+            }
+
+            return words;
+        }
+
+        private void CheckKey(SquidAcl acl, SquidLine line, AclEntry entry, string keyName)
+        {
+            if (acl.Key is not { } first)
+            {
+                acl.Key = (entry.Value, line);
+                return;
+            }
+
+            if (string.Equals(first.Value, entry.Value, StringComparison.OrdinalIgnoreCase))
+            {
+                return;
+            }
+
+            var fatal = SquidAclFacts.KeyChangeIsFatal(acl.Type, version);
+            var at = $"line {first.Line.Location.LineSpan.Start.Line + 1}{(first.Line.Tree == line.Tree ? string.Empty : $" of {first.Line.Tree.Path}")}";
+            var consequence = fatal
+                ? $"squid {(version is null ? "6.0.1 and later" : version.ToString())} stops with \"Attempt to change the value of the {keyName} argument\""
+                : $"squid {version} {SquidAclFacts.KeyChangeBefore6(acl.Type)}; from 6.0.1 on this is fatal";
+            Diagnostics.Add(new BindDiagnostic("CL0001", fatal ? DiagnosticLevel.Error : DiagnosticLevel.Warning,
+                $"ACL '{acl.Name}' ({acl.Type}) was declared with {keyName} '{first.Value}' at {at}; a later line cannot change it to '{entry.Value}': {consequence}. Use a separate ACL (and 'any-of' to combine them).",
+                line.At(entry.Word)));
+        }
+
+        /// <summary>
+        /// squid compiles the patterns of one acl line in groups — consecutive patterns with the same case flag, joined as
+        /// <c>(a)|(b)|…</c> — and only when a group fails does it compile each pattern alone (ACLRegexData::parse,
+        /// compileOptimisedREs). So a pattern that is wrong alone but valid inside its group (<c>1)+(</c>) passes, and
+        /// a group failure makes every invalid pattern count: squid 6 stops at the first, squid 5 skips each one
+        /// (each is reported: all of them need fixing).
+        /// </summary>
+        private void CheckRegexes(SquidAcl acl, SquidLine line, List<AclEntry> words)
+        {
+            var patterns = words.Where(w => w.Value is not ("-i" or "+i")).Select(w => (Entry: w, Pattern: SquidAclFacts.WithoutUnnecessaryWildcards(w.Value))).ToList();
+            if (patterns.Count == 0 || !SquidAclFacts.GroupsFail(words.Select(w => w.Value is "-i" or "+i" ? w.Value : SquidAclFacts.WithoutUnnecessaryWildcards(w.Value)), version))
+            {
+                return;
+            }
+
+            foreach (var (entry, pattern) in patterns)
+            {
+                if (PosixRegex.Error(pattern) is not { } error)
+                {
+                    continue;
+                }
+
+                var fatal = version is null || version >= SquidAclFacts.FatalRegexSince;
+                var consequence = fatal
+                    ? $"squid {(version is null ? "6.0.1 and later" : version.ToString())} stops with \"POSIX regcomp(3) failure\""
+                    : $"squid {version} skips it (\"ERROR: Skipping regular expression\"), so ACL '{acl.Name}' does not match what this line says; from 6.0.1 on this is fatal";
+                Diagnostics.Add(new BindDiagnostic("CL0001", fatal ? DiagnosticLevel.Error : DiagnosticLevel.Warning,
+                    $"{entry.Describe} is not a valid POSIX extended regular expression ({error}): {consequence}.{SquidAclFacts.RegexHint(pattern, error)}",
+                    line.At(entry.Word)));
+            }
+        }
+
+        private void CheckDomains(SquidAcl acl, SquidLine line, List<AclEntry> entries)
+        {
+            if (acl.DomainsFailed)
+            {
+                return;
+            }
+
+            acl.Domains ??= new SquidDomainTree<(SquidLine, SquidWord, string?)>();
+            foreach (var entry in entries)
+            {
+                var (fatal, existing, source) = acl.Domains.Insert(entry.Value, (line, entry.Word, entry.File));
+                if (!fatal)
+                {
+                    continue;
+                }
+
+                var (earlierLine, _, earlierFile) = source;
+                var where = earlierFile is not null ? $"from \"{earlierFile}\" on line {earlierLine.Location.LineSpan.Start.Line + 1}"
+                    : earlierLine == line ? "earlier on this line"
+                    : $"on line {earlierLine.Location.LineSpan.Start.Line + 1}{(earlierLine.Tree == line.Tree ? string.Empty : $" of {earlierLine.Tree.Path}")}";
+                var added = entry.Value.ToLowerInvariant();
+                var narrower = SquidAclFacts.Narrower(added, existing);
+                var (longer, shorter) = existing.Length > added.Length ? (existing, added) : (added, existing);
+                Diagnostics.Add(new BindDiagnostic("CL0001", DiagnosticLevel.Error,
+                    $"ACL '{acl.Name}': {entry.Describe} overlaps '{existing}' given {where}; squid {version} stops with \"ERROR: '{longer}' is a subdomain of '{shorter}'\" (squid before 7.0.1 refuses overlapping {acl.Type} values). Remove '{narrower}'.",
+                    line.At(entry.Word)));
+                acl.DomainsFailed = true;
+                acl.Domains = null;
+                return;
+            }
+        }
+
+        private void ReportObsolete(SyntaxTree tree, SquidDirectiveSyntax directive, Version since)
+        {
+            var sinceText = since.ToString(since.Build > 0 ? 3 : 2);
+            var message = version is null
+                ? $"Directive '{directive.Name}' is obsolete since squid {sinceText}; squid ignores it, so this line has no effect (nothing in the deployment shows an older squid, which would still read it)."
+                : $"Directive '{directive.Name}' is obsolete since squid {sinceText} and this deployment shows squid {version}; squid ignores it, so this line has no effect.";
+            Diagnostics.Add(new BindDiagnostic("CL0002", DiagnosticLevel.Warning, message, new SourceLocation(tree, directive.NameSpan)));
         }
 
         private void CheckReferences(SquidLine line, int skip)

@@ -83,6 +83,15 @@ public sealed class SquidAcl
 
     public SquidLine? FirstLine => Definitions.Count > 0 ? Definitions[0].Line : null;
 
+    /// <summary>The key argument of a keyed ACL type (<c>req_header</c>'s header name, <c>note</c>'s annotation name), as first given.</summary>
+    internal (string Value, SquidLine Line)? Key { get; set; }
+
+    /// <summary>The value tree squid before 7.0.1 builds for a domain ACL (to find the value it dies on), until it dies.</summary>
+    internal SquidDomainTree<(SquidLine Line, SquidWord Word, string? File)>? Domains { get; set; }
+
+    /// <summary>squid died inserting one of this ACL's domain values: the later ones are never read.</summary>
+    internal bool DomainsFailed { get; set; }
+
     internal static bool IsFileReference(SquidWord word, SquidLine line) =>
         (word.Quoted && !line.QuotedValues) || word.Value.StartsWith("parameters(", StringComparison.Ordinal);
 }

@@ -33,6 +33,12 @@ public sealed class SquidDirectiveSyntax : SyntaxNode
 
     public SquidDirectiveInfo? Info => SquidDirectives.Lookup(Name);
 
+    /// <summary>
+    /// The line ends with a continuation '\' and the file ends before another line: squid drops such a line unread
+    /// (parseOneConfigFile only processes a line once its continuation is complete).
+    /// </summary>
+    public bool Unterminated { get; init; }
+
     /// <summary>Maps a range of <see cref="LogicalLine"/> to the source.</summary>
     public TextSpan MapLogical(int start, int length) => Segments.Map(start, length) ?? NameSpan;
 }
@@ -49,7 +55,8 @@ public sealed class SquidDocumentSyntax : SyntaxNode
 /// A full-fidelity squid.conf parser following squid's reader (cache_cf.cc parseOneConfigFile): each line ends at
 /// its first LF or CR (text after an embedded CR is ignored), leading blanks are stripped, '#' lines are comments,
 /// a line ending in '\' continues onto the next non-comment line with its leading blanks stripped and nothing
-/// inserted, and if/else/endif must balance. Directive names are checked against squid's table (CL0002).
+/// inserted, and if/else/endif must balance. Directive names are checked against squid's table (CL0002); obsolete ones are
+/// reported by the binder, which knows the squid version.
 /// </summary>
 public static class SquidParser
 {
@@ -132,9 +139,20 @@ public static class SquidParser
             var logicalLine = logical.ToString().TrimEnd(' ', '\t');
             var words = Words(logicalLine);
             var name = words.Count > 0 ? words[0] : string.Empty;
-            var directive = new SquidDirectiveSyntax([.. tokens], name, [.. words.Skip(1)], logicalLine, new SegmentMap(segments.ToImmutable()), nameSpan);
+            var directive = new SquidDirectiveSyntax([.. tokens], name, [.. words.Skip(1)], logicalLine, new SegmentMap(segments.ToImmutable()), nameSpan)
+            {
+                Unterminated = continued,
+            };
             children.Add(directive);
-            Check(directive, conditionals, diagnostics);
+            if (continued)
+            {
+                diagnostics.Add(new ParseDiagnostic("CL0001", DiagnosticLevel.Warning,
+                    $"This '{name}' line ends with a continuation '\\' and nothing follows it, so squid drops it unread; remove the '\\' or finish the line.", nameSpan));
+            }
+            else
+            {
+                Check(directive, conditionals, diagnostics);
+            }
         }
 
         foreach (var open in conditionals)
@@ -186,16 +204,21 @@ public static class SquidParser
             diagnostics.Add(new ParseDiagnostic("CL0002", DiagnosticLevel.Error,
                 $"Unrecognized directive '{d.Name}'; squid reports it and refuses to start.{(hint is null ? string.Empty : $" Did you mean '{hint}'?")}", d.NameSpan));
         }
-        else if (d.Info.Obsolete)
-        {
-            diagnostics.Add(new ParseDiagnostic("CL0002", DiagnosticLevel.Warning,
-                $"Directive '{d.Name}' is obsolete; squid ignores it, so this line has no effect.", d.NameSpan));
-        }
+
+        // Whether a known directive is obsolete depends on the squid version, which only the deployment knows: the
+        // binder reports it (SquidBinder).
     }
 
+    /// <summary>
+    /// squid's conditions: <c>true</c>, <c>false</c> or <c>&lt;integer&gt; = &lt;integer&gt;</c>, after squid has replaced
+    /// its macros (<c>${process_number}</c> is the kid's number, so <c>if ${process_number} = 1</c> is valid).
+    /// </summary>
     private static bool IsCondition(ImmutableArray<string> args) =>
         (args.Length == 1 && args[0] is "true" or "false")
-        || (args.Length == 3 && args[1] == "=" && long.TryParse(args[0], out _) && long.TryParse(args[2], out _));
+        || (args.Length == 3 && args[1] == "=" && IsInteger(args[0]) && IsInteger(args[2]));
+
+    private static bool IsInteger(string word) =>
+        long.TryParse(word.Replace("${process_number}", "1", StringComparison.Ordinal), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out _);
 
     /// <summary>Whitespace-separated words up to a word that starts with '#'.</summary>
     public static List<string> Words(string line)

@@ -61,6 +61,54 @@ public class DiscoveryTests
         result.Of("CMP002").ShouldHaveSingleItem();
     }
 
+    /// <summary>
+    /// Issue 16: squid's own test configurations (test-suite/squidconf) are .conf files that often exercise one
+    /// directive; every line of them is squid's, which is enough. nginx and torrc content stays theirs.
+    /// </summary>
+    [Fact]
+    public void Squid_content_in_any_conf_is_read_as_squid_and_nginx_or_torrc_content_is_not()
+    {
+        using var t = new TempTree();
+        t.Write("squidconf/bad-regex.conf", "## test\nacl foo browser *\n");
+        t.Write("squidconf/regressions.conf", "delay_pools 1\ndelay_class 1 1\ndelay_parameters 1 none\n");
+        t.Write("squidconf/time_units.conf", "# units\ndns_timeout 1 millisecond\ndns_timeout 0.001 second\n");
+        t.Write("squidconf/external_acl_type.conf", "external_acl_type foo \\\n\t%LOGIN \\\n\t%>{Hdr:;member} \\\n\t%%  /bin/true\n");
+        t.Write("squidconf/mgr_passwd.conf", "cachemgr_passwd password1 utilization\ncachemgr_passwd none menu\n");
+        t.Write("squidconf/bad-pp-space.conf", "\t memory_pools\t \toff\nhttp_access\v deny all\ndebug_options\u00a0 ALL,1 2,3\nforward\ufe4fmax_tries 13\n");
+        // Not squid: an nginx fragment with a squid-like name, a torrc with short options, a one-directive stray, an ini file.
+        t.Write("web/proxy.conf", "location / {\n  proxy_pass http://backend;\n}\nclient_max_body_size 10m;\n");
+        t.Write("web/cache.conf", "proxy_cache_path /var/cache levels=1:2 keys_zone=one:10m;\nproxy_cache one;\n");
+        t.Write("tor/client.conf", "SocksPort 9050\nDataDirectory /var/lib/tor\nExitPolicy reject *:*\n");
+        t.Write("tor/short.conf", "Log notice stdout\nUser tor\n");
+        t.Write("misc/daemon.conf", "umask 022\n");
+        t.Write("misc/app.conf", "[main]\nlogfile_rotate = 4\nacl = none\n");
+        var languages = t.Check().Trees.ToDictionary(tree => tree.Path.Replace('\\', '/'), tree => tree.Language);
+        foreach (var squid in new[] { "bad-regex.conf", "regressions.conf", "time_units.conf", "external_acl_type.conf", "mgr_passwd.conf", "bad-pp-space.conf" })
+        {
+            languages.ShouldContainKeyAndValue($"squidconf/{squid}", Language.Squid);
+        }
+
+        languages.ShouldContainKeyAndValue("web/proxy.conf", Language.Nginx);
+        languages.ShouldContainKeyAndValue("web/cache.conf", Language.Nginx);
+        languages.ShouldContainKeyAndValue("tor/client.conf", Language.Tor);
+        languages.GetValueOrDefault("tor/short.conf").ShouldNotBe(Language.Squid);
+        languages.ShouldNotContainKey("misc/daemon.conf");
+        languages.ShouldNotContainKey("misc/app.conf");
+    }
+
+    [CorpusFact]
+    public void Every_squid_test_suite_configuration_is_read_as_squid()
+    {
+        var folder = Path.Combine(Repo.Corpus, "squid", "squid-cache-squid", "test-suite", "squidconf");
+        var result = Lint.Run(folder, [folder]);
+        var read = result.Trees.Where(tree => tree.Language == Language.Squid).Select(tree => Path.GetFileName(tree.Path)).ToHashSet();
+        var configurations = Directory.EnumerateFiles(folder, "*.conf").Where(f => new FileInfo(f).Length > 0 && File.ReadAllLines(f).Any(l => l.Length > 0 && l[0] != '#'))
+            .Select(Path.GetFileName).ToList();
+        configurations.Count.ShouldBeGreaterThan(10);
+        configurations.Where(c => !read.Contains(c!)).ShouldBeEmpty();
+        result.Trees.Where(tree => tree.Language != Language.Squid).ShouldBeEmpty();
+    }
+
     [Fact]
     public void An_explicit_file_that_is_not_a_config_is_an_error()
     {
