@@ -68,8 +68,9 @@ internal static class ShellLexer
         while (i < s.Length)
         {
             var c = s[i];
-            if (c is ' ' or '\t' or '\r')
+            if (c != '\n' && char.IsWhiteSpace(c))
             {
+                // Blanks, including the vertical tab and form feed a word also ends at.
                 i++;
                 continue;
             }
@@ -148,6 +149,13 @@ internal static class ShellLexer
             }
 
             var (word, next) = Word(s, i);
+            if (next <= i)
+            {
+                // Nothing a word can start with (a here-string '<<<'): step over it rather than stand still.
+                i++;
+                continue;
+            }
+
             words.Add(word);
             i = next;
         }

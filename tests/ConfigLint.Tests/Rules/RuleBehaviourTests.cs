@@ -203,6 +203,18 @@ public class RuleBehaviourTests
     }
 
     [Fact]
+    public async Task Shell_words_split_by_a_vertical_tab_or_a_here_string_do_not_stall_the_shell_reader()
+    {
+        // Found by the fuzzer: the reader skipped only spaces and tabs between words while a word ended at any blank,
+        // so a vertical tab (or a '<<<' here-string) stopped it in place, piling up empty words until memory ran out.
+        using var t = new TempTree();
+        t.Write("Dockerfile", "FROM alpine:3.20\n\nRUN apk add --no-cache procp\vs samba-client && cat <<< done\nCMD [\"sh\", \"-c\", \"tor\fx <<< y\"]");
+        var run = Task.Run(() => t.Check("DKR001"));
+        (await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(30)))).ShouldBeSameAs(run, "the analysis must finish");
+        (await run).Of("DKR001").ShouldHaveSingleItem().Level.ShouldBe(DiagnosticLevel.Warning);
+    }
+
+    [Fact]
     public void CMP008_notes_interpolated_secrets_and_skips_file_variables()
     {
         using var t = new TempTree();
