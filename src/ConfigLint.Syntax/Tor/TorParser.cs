@@ -382,7 +382,7 @@ public static class TorParser
                 }
             }
         }
-        else if (TorValues.KindOf(name) != TorValueKind.Other && TorValues.Problem(name, value) is { } valueProblem)
+        else if (TorValues.Problem(name, value) is { } valueProblem)
         {
             diagnostics.Add(new ParseDiagnostic("CL0001", DiagnosticLevel.Error, valueProblem, entry.ValueSpan));
         }

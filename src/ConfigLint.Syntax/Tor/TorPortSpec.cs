@@ -121,7 +121,7 @@ public sealed record TorPortSpec(
         new(TorPortKind.Tcp, first, false, null, null, flags, span,
             new ValueError($"Couldn't parse address '{first}' for {entry.Name}; tor refuses to start.", span));
 
-    private static bool IsPort(string s) =>
+    internal static bool IsPort(string s) =>
         s.Length is > 0 and <= 5 && s.All(char.IsAsciiDigit) && int.Parse(s, System.Globalization.CultureInfo.InvariantCulture) <= 65535;
 
     private static bool IsAddressSyntax(string address)
@@ -134,11 +134,17 @@ public sealed record TorPortSpec(
         if (address.All(c => char.IsAsciiDigit(c) || c == '.'))
         {
             // All digits and dots: only a complete IPv4 address (tor does not resolve numeric names).
-            var parts = address.Split('.');
-            return parts.Length == 4 && parts.All(p => p.Length is > 0 and <= 3 && int.Parse(p, System.Globalization.CultureInfo.InvariantCulture) <= 255);
+            return IsDottedQuad(address);
         }
 
         return address.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_');
+    }
+
+    /// <summary>Four dot-separated decimal numbers of 1–3 digits, each at most 255.</summary>
+    internal static bool IsDottedQuad(string address)
+    {
+        var parts = address.Split('.');
+        return parts.Length == 4 && parts.All(p => p.Length is > 0 and <= 3 && p.All(char.IsAsciiDigit) && int.Parse(p, System.Globalization.CultureInfo.InvariantCulture) <= 255);
     }
 
     /// <summary>Splits on blanks, keeping a quoted unix path together; returns each word with its offset.</summary>

@@ -46,17 +46,17 @@ public static class TorValues
         "tb", "tbyte", "tbytes", "terabyte", "terabytes", "terabits", "terabit", "tbits", "tbit",
     ];
 
-    private static readonly string[] TimeUnits =
-        ["second", "seconds", "minute", "minutes", "hour", "hours", "day", "days", "week", "weeks", "month", "months"];
-
-    private static readonly string[] MsecUnits =
-        ["msec", "millisecond", "milliseconds", "second", "seconds", "minute", "minutes", "hour", "hours", "day", "days", "week", "weeks"];
-
     private static readonly FrozenDictionary<string, long> TimeSeconds = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase)
     {
         [""] = 1, ["second"] = 1, ["seconds"] = 1, ["minute"] = 60, ["minutes"] = 60, ["hour"] = 3600, ["hours"] = 3600,
         ["day"] = 86400, ["days"] = 86400, ["week"] = 604800, ["weeks"] = 604800, ["month"] = 2629728, ["months"] = 2629728,
     }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>tor's time units (an empty unit means seconds).</summary>
+    private static readonly string[] TimeUnits = [.. TimeSeconds.Keys.Where(u => u.Length > 0)];
+
+    /// <summary>tor's millisecond-interval units: its time units without months, and milliseconds.</summary>
+    private static readonly string[] MsecUnits = ["msec", "millisecond", "milliseconds", .. TimeUnits.Where(u => !u.StartsWith("month", StringComparison.Ordinal))];
 
     private static readonly FrozenDictionary<string, TorValueKind> Kinds = Table();
 
@@ -126,21 +126,15 @@ public static class TorValues
         var port = colon < 0 ? null : address[(colon + 1)..];
         var hostOk = host.StartsWith('[') && host.EndsWith(']')
             ? IPAddress.TryParse(host[1..^1], out var v6) && v6.AddressFamily == AddressFamily.InterNetworkV6
-            : IsDottedQuad(host);
+            : TorPortSpec.IsDottedQuad(host);
         if (!hostOk || port is null)
         {
             return $"'ServerTransportListenAddr': '{address}' is not an IPv4 address:port or [IPv6 address]:port{Placeholder(address)}; tor refuses to start.";
         }
 
-        return int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p is >= 1 and <= 65535
+        return TorPortSpec.IsPort(port) && int.Parse(port, CultureInfo.InvariantCulture) > 0
             ? null
             : $"'ServerTransportListenAddr': port '{port}' of '{address}' is out of range (1-65535); tor refuses to start.";
-    }
-
-    private static bool IsDottedQuad(string host)
-    {
-        var parts = host.Split('.');
-        return parts.Length == 4 && parts.All(p => p.Length is > 0 and <= 3 && p.All(char.IsAsciiDigit) && int.Parse(p, CultureInfo.InvariantCulture) <= 255);
     }
 
     private static string? Units(string name, string value, string[] units, string known, long? maxSeconds)
